@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Net.Mail;
+using System.Text;
+
+namespace CustomerDirectory.Domain.Customers;
+
+/// <summary>
+/// The one place where names, emails and phones are validated and normalised. The entity, the
+/// service and the forms all call it, so the rules cannot drift apart.
+/// </summary>
+public static class ContactRules
+{
+    public const int NameMaxLength = 100;
+    public const int EmailMaxLength = 254;
+    public const int PhoneMaxLength = 32;
+    public const int MinPhoneDigits = 6;
+    public const int MaxPhoneDigits = 15; // E.164
+
+    /// <summary>Trims and checks a required name; returns the error message or null.</summary>
+    public static string? NameError(string label, string? value)
+    {
+        var trimmed = Clean(value);
+        if (trimmed is null)
+        {
+            return $"{label} is required.";
+        }
+
+        if (trimmed.Length > NameMaxLength)
+        {
+            return $"{label} can be at most {NameMaxLength} characters.";
+        }
+
+        return HasControlCharacters(trimmed) ? $"{label} contains characters that are not allowed." : null;
+    }
+
+    public static string? EmailError(string? value)
+    {
+        var email = Clean(value);
+        if (email is null)
+        {
+            return null;
+        }
+
+        if (email.Length > EmailMaxLength)
+        {
+            return $"Email can be at most {EmailMaxLength} characters.";
+        }
+
+        // MailAddress also accepts "Name <a@b.c>"; we want the bare address and a dotted domain.
+        if (!MailAddress.TryCreate(email, out var parsed) || parsed.Address != email
+            || email.Contains(' ', StringComparison.Ordinal)
+            || !parsed.Host.Contains('.', StringComparison.Ordinal) || parsed.Host.EndsWith('.'))
+        {
+            return "Enter an email address like name@example.com.";
+        }
+
+        return null;
+    }
+
+    public static string? PhoneError(string? value)
+    {
+        var phone = Clean(value);
+        if (phone is null)
+        {
+            return null;
+        }
+
+        if (phone.Length > PhoneMaxLength)
+        {
+            return $"Phone can be at most {PhoneMaxLength} characters.";
+        }
+
+        for (var i = 0; i < phone.Length; i++)
+        {
+            var c = phone[i];
+            var allowed = char.IsAsciiDigit(c) || c is ' ' or '-' or '.' or '(' or ')' || (c == '+' && i == 0);
+            if (!allowed)
+            {
+                return "A phone number may contain digits, spaces, dashes, dots, brackets and a leading +.";
+            }
+        }
+
+        var digits = phone.Count(char.IsAsciiDigit);
+        return digits is < MinPhoneDigits or > MaxPhoneDigits
+            ? $"A phone number has between {MinPhoneDigits} and {MaxPhoneDigits} digits."
+            : null;
+    }
+
+    /// <summary>Trims, normalises to Unicode form C, and turns blank into null.</summary>
+    public static string? Clean(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var trimmed = value.Trim();
+        return trimmed.IsNormalized(NormalizationForm.FormC) ? trimmed : trimmed.Normalize(NormalizationForm.FormC);
+    }
+
+    /// <summary>The key duplicate emails are found by: trimmed, Unicode form C, lower case.</summary>
+    public static string? NormalizeEmail(string? value) => Clean(value)?.ToLowerInvariant();
+
+    /// <summary>
+    /// The key phones are matched by: digits only, without a leading international "00" or "+"
+    /// marker and without a national trunk "0". "+33 6 12 34 56 78", "0033 612345678" and
+    /// "06.12.34.56.78" give "33612345678", "33612345678" and "612345678"; see <see cref="PhoneSearchKeys"/>
+    /// for how a search bridges the country code.
+    /// </summary>
+    public static string? PhoneKey(string? value)
+    {
+        var phone = Clean(value);
+        if (phone is null)
+        {
+            return null;
+        }
+
+        var digits = new StringBuilder(phone.Length);
+        foreach (var c in phone)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digits.Append(c);
+            }
+        }
+
+        var key = digits.ToString();
+        if (key.StartsWith("00", StringComparison.Ordinal))
+        {
+            key = key[2..];
+        }
+        else if (key.StartsWith('0'))
+        {
+            key = key[1..];
+        }
+
+        return key.Length == 0 ? null : key;
+    }
+
+    /// <summary>
+    /// The substrings a phone search looks for in <see cref="Customer.PhoneKey"/>. A query written
+    /// with a country prefix ("+33 6 12", "0033 6 12") also matches numbers stored without it, by
+    /// trying the query without its first 1, 2 or 3 digits (country codes are 1 to 3 digits long).
+    /// </summary>
+    public static IReadOnlyList<string> PhoneSearchKeys(string query)
+    {
+        var trimmed = query.Trim();
+        var key = PhoneKey(trimmed);
+        if (key is null)
+        {
+            return [];
+        }
+
+        var keys = new List<string> { key };
+        var international = trimmed.StartsWith('+') || trimmed.StartsWith("00", StringComparison.Ordinal);
+        if (international)
+        {
+            for (var cc = 1; cc <= 3 && key.Length - cc >= 4; cc++)
+            {
+                keys.Add(key[cc..]);
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>True when the query is made only of what a phone number is written with, and has at least 3 digits.</summary>
+    public static bool LooksLikePhone(string query)
+    {
+        var digits = 0;
+        foreach (var c in query.Trim())
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+            else if (c is not (' ' or '-' or '.' or '(' or ')' or '+'))
+            {
+                return false;
+            }
+        }
+
+        return digits >= 3;
+    }
+
+    /// <summary>Lower case without accents, for accent-insensitive search and sorting ("Élodie" → "elodie").</summary>
+    public static string Fold(string value)
+    {
+        var decomposed = value.Normalize(NormalizationForm.FormD);
+        var folded = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
+            {
+                folded.Append(char.ToLowerInvariant(c));
+            }
+        }
+
+        return folded.ToString().Normalize(NormalizationForm.FormC);
+    }
+
+    private static bool HasControlCharacters(string value) => value.Any(char.IsControl);
+}

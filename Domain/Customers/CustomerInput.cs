@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CustomerDirectory.Domain.Customers;
+
+/// <summary>
+/// What a person types into the profile form. Validation runs the same <see cref="ContactRules"/>
+/// that <see cref="Customer"/> enforces again on save, so the form shows exactly the errors the server would.
+/// </summary>
+public sealed class CustomerInput : IValidatableObject
+{
+    public string? FirstName { get; set; }
+
+    public string? LastName { get; set; }
+
+    public string? Email { get; set; }
+
+    public string? Phone { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        Errors().Select(e => new ValidationResult(e.Message, [e.Field]));
+
+    /// <summary>Every broken rule, each with the field it belongs to.</summary>
+    public IEnumerable<(string Field, string Message)> Errors()
+    {
+        if (ContactRules.NameError("First name", FirstName) is { } first)
+        {
+            yield return (nameof(FirstName), first);
+        }
+
+        if (ContactRules.NameError("Last name", LastName) is { } last)
+        {
+            yield return (nameof(LastName), last);
+        }
+
+        if (ContactRules.EmailError(Email) is { } email)
+        {
+            yield return (nameof(Email), email);
+        }
+
+        if (ContactRules.PhoneError(Phone) is { } phone)
+        {
+            yield return (nameof(Phone), phone);
+        }
+    }
+
+    /// <summary>Throws the first broken rule as a <see cref="DomainException"/>.</summary>
+    public void EnsureValid()
+    {
+        foreach (var (field, message) in Errors())
+        {
+            throw new DomainException(message, field);
+        }
+    }
+}

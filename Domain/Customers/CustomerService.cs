@@ -1,0 +1,160 @@
+using CustomerDirectory.Domain.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerDirectory.Domain.Customers;
+
+/// <summary>Finding, creating and editing profiles.</summary>
+public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock)
+{
+    public async Task<CustomerPage> SearchAsync(CustomerSearch search, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        if (search.Text is { Length: > CustomerSearch.MaxTextLength })
+        {
+            throw new DomainException($"Search text can be at most {CustomerSearch.MaxTextLength} characters.", nameof(search.Text));
+        }
+
+        var skip = Math.Max(0, search.Skip);
+        var take = Math.Clamp(search.Take, 1, CustomerSearch.MaxPageSize);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = Filter(db.Customers.AsNoTracking(), search.Text);
+        var total = await query.CountAsync(ct);
+        var rows = await Sort(query, search.Sort, search.Descending)
+            .Skip(skip)
+            .Take(take)
+            .Select(c => new CustomerRow(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.CreatedAt))
+            .ToListAsync(ct);
+        return new CustomerPage(rows, total);
+    }
+
+    public async Task<CustomerDetails> GetAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Customers.AsNoTracking()
+            .Where(c => c.Id == id)
+            .Select(c => new CustomerDetails(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.CreatedAt, c.UpdatedAt, c.Version))
+            .SingleOrDefaultAsync(ct)
+            ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
+    }
+
+    public async Task<int> CreateAsync(CustomerInput input, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var customer = Customer.Create(input, clock.GetUtcNow().UtcDateTime);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await EnsureEmailFreeAsync(db, customer.EmailKey, exceptId: null, ct);
+        db.Customers.Add(customer);
+        await SaveAsync(db, customer.EmailKey, customer.Id, ct);
+        return customer.Id;
+    }
+
+    /// <summary>Saves the form over the profile as it was at <paramref name="expectedVersion"/>; returns the new version.</summary>
+    /// <exception cref="ConcurrencyConflictException">Someone saved the profile in the meantime.</exception>
+    public async Task<int> UpdateAsync(int id, CustomerInput input, int expectedVersion, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        input.EnsureValid();
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct)
+            ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
+        if (customer.Version != expectedVersion)
+        {
+            throw Conflict();
+        }
+
+        await EnsureEmailFreeAsync(db, ContactRules.NormalizeEmail(input.Email), exceptId: id, ct);
+        if (!customer.Update(input, clock.GetUtcNow().UtcDateTime))
+        {
+            return customer.Version;
+        }
+
+        // The version we read is the one the save must still find, or someone else got there first.
+        db.Entry(customer).Property(c => c.Version).OriginalValue = expectedVersion;
+        try
+        {
+            await SaveAsync(db, customer.EmailKey, id, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw Conflict();
+        }
+
+        return customer.Version;
+    }
+
+    internal static IQueryable<Customer> Filter(IQueryable<Customer> query, string? text)
+    {
+        var cleaned = ContactRules.Clean(text);
+        if (cleaned is null)
+        {
+            return query;
+        }
+
+        var folded = ContactRules.Fold(cleaned);
+        if (ContactRules.LooksLikePhone(cleaned))
+        {
+            var keys = ContactRules.PhoneSearchKeys(cleaned);
+            string Key(int i) => i < keys.Count ? keys[i] : keys[0];
+            var (k0, k1, k2, k3) = (Key(0), Key(1), Key(2), Key(3));
+            return query.Where(c => c.SearchText.Contains(folded)
+                || (c.PhoneKey != null && (c.PhoneKey.Contains(k0) || c.PhoneKey.Contains(k1) || c.PhoneKey.Contains(k2) || c.PhoneKey.Contains(k3))));
+        }
+
+        // "jean dupont", "dupont jean", "jean", "dupont@exa": every word must appear in name or email.
+        foreach (var word in folded.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            query = query.Where(c => c.SearchText.Contains(word));
+        }
+
+        return query;
+    }
+
+    private static IQueryable<Customer> Sort(IQueryable<Customer> query, CustomerSort sort, bool descending) => (sort, descending) switch
+    {
+        (CustomerSort.Email, false) => query.OrderBy(c => c.EmailKey).ThenBy(c => c.Id),
+        (CustomerSort.Email, true) => query.OrderByDescending(c => c.EmailKey).ThenByDescending(c => c.Id),
+        (CustomerSort.CreatedAt, false) => query.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id),
+        (CustomerSort.CreatedAt, true) => query.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id),
+        (_, false) => query.OrderBy(c => c.SortName).ThenBy(c => c.Id),
+        (_, true) => query.OrderByDescending(c => c.SortName).ThenByDescending(c => c.Id),
+    };
+
+    private static async Task EnsureEmailFreeAsync(DirectoryDbContext db, string? emailKey, int? exceptId, CancellationToken ct)
+    {
+        if (emailKey is null)
+        {
+            return;
+        }
+
+        var existing = await db.Customers.AsNoTracking()
+            .Where(c => c.EmailKey == emailKey && c.Id != exceptId)
+            .Select(c => new { c.Id, c.FirstName, c.LastName })
+            .FirstOrDefaultAsync(ct);
+        if (existing is not null)
+        {
+            throw new DuplicateEmailException(existing.Id, $"{existing.FirstName} {existing.LastName}");
+        }
+    }
+
+    private static async Task SaveAsync(DirectoryDbContext db, string? emailKey, int id, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException && emailKey is not null)
+        {
+            // Perhaps another save took the same email between our check and our commit (the unique
+            // index refused it): say so. Any other failure goes up as it was.
+            db.ChangeTracker.Clear();
+            await EnsureEmailFreeAsync(db, emailKey, exceptId: id == 0 ? null : id, ct);
+            throw;
+        }
+    }
+
+    private static ConcurrencyConflictException Conflict() =>
+        new("Someone else saved this profile after you opened it. Reload to see their changes; your edits are still in the form.");
+}

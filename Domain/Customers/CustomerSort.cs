@@ -1,0 +1,8 @@
+namespace CustomerDirectory.Domain.Customers;
+
+public enum CustomerSort
+{
+    Name,
+    Email,
+    CreatedAt,
+}

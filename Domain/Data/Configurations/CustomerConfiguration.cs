@@ -1,0 +1,27 @@
+using CustomerDirectory.Domain.Customers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CustomerDirectory.Domain.Data.Configurations;
+
+internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
+{
+    public void Configure(EntityTypeBuilder<Customer> builder)
+    {
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.FirstName).HasMaxLength(ContactRules.NameMaxLength).IsRequired();
+        builder.Property(c => c.LastName).HasMaxLength(ContactRules.NameMaxLength).IsRequired();
+        builder.Property(c => c.Email).HasMaxLength(ContactRules.EmailMaxLength);
+        builder.Property(c => c.EmailKey).HasMaxLength(ContactRules.EmailMaxLength);
+        builder.Property(c => c.Phone).HasMaxLength(ContactRules.PhoneMaxLength);
+        builder.Property(c => c.PhoneKey).HasMaxLength(ContactRules.PhoneMaxLength);
+        builder.Property(c => c.SearchText).HasMaxLength((2 * ContactRules.NameMaxLength) + ContactRules.EmailMaxLength + 2).IsRequired();
+        builder.Property(c => c.SortName).HasMaxLength((2 * ContactRules.NameMaxLength) + 1).IsRequired();
+        builder.Property(c => c.Version).IsConcurrencyToken();
+
+        builder.HasIndex(c => c.EmailKey).IsUnique().HasFilter("\"EmailKey\" IS NOT NULL");
+        builder.HasIndex(c => new { c.SortName, c.Id });
+        builder.HasIndex(c => c.CreatedAt);
+        builder.HasIndex(c => c.PhoneKey);
+    }
+}

@@ -1,0 +1,28 @@
+using CustomerDirectory.Domain.Customers;
+using CustomerDirectory.Domain.Staff;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerDirectory.Domain.Data;
+
+/// <summary>
+/// The provider-neutral model. Each provider has a thin subclass that owns its migration set.
+/// </summary>
+/// <remarks>
+/// Add a migration (from the repository root, after <c>dotnet tool restore</c>):
+/// <code>
+/// dotnet ef migrations add NAME --project Domain --context SqliteDirectoryDbContext --output-dir Data/Migrations/Sqlite
+/// </code>
+/// When the PostgreSQL set exists, add the same migration with <c>--context PostgresDirectoryDbContext
+/// --output-dir Data/Migrations/Postgres</c> in the same change.
+/// </remarks>
+public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbContext<StaffUser>(options)
+{
+    public DbSet<Customer> Customers => Set<Customer>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(DirectoryDbContext).Assembly);
+    }
+}

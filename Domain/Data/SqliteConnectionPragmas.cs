@@ -1,0 +1,26 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace CustomerDirectory.Domain.Data;
+
+/// <summary>
+/// Per-connection SQLite settings: FULL sync so a committed write survives a power cut (WAL mode is
+/// set once on the file by <see cref="DatabaseMigrator"/>), and a busy timeout so concurrent writers wait instead of failing.
+/// </summary>
+internal sealed class SqliteConnectionPragmas(int busyTimeoutMs) : DbConnectionInterceptor
+{
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private void Apply(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={busyTimeoutMs}; PRAGMA foreign_keys=ON;";
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,50 @@
+using CustomerDirectory.Domain.Customers;
+using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Demo;
+using CustomerDirectory.Domain.Staff;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CustomerDirectory.Domain;
+
+public static class DomainServiceCollectionExtensions
+{
+    /// <summary>The database (provider chosen by <c>Database:Provider</c>) and the Domain services.</summary>
+    public static IServiceCollection AddDomain(this IServiceCollection services, IConfiguration configuration)
+    {
+        var storage = StorageOptions.From(configuration);
+        services.AddSingleton(storage);
+        services.TryAddSingleton(TimeProvider.System);
+
+        var provider = configuration["Database:Provider"] ?? "Sqlite";
+        if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Database:Provider '{provider}' is not supported yet; use 'Sqlite'.");
+        }
+
+        var connectionString = configuration.GetConnectionString("Directory")
+            ?? $"Data Source={Path.Combine(storage.DataFolder, "directory.db")}";
+        var busyTimeoutMs = configuration.GetValue("Database:BusyTimeoutMs", 5000);
+        services.AddDbContextFactory<SqliteDirectoryDbContext>(o => o
+            .UseSqlite(connectionString)
+            .AddInterceptors(new SqliteConnectionPragmas(busyTimeoutMs)));
+        services.AddSingleton<IDbContextFactory<DirectoryDbContext>, DirectoryDbContextFactory<SqliteDirectoryDbContext>>();
+        // Identity's EF stores want a scoped context; everything else uses the factory, one context per operation.
+        services.AddScoped<DirectoryDbContext>(sp => sp.GetRequiredService<IDbContextFactory<DirectoryDbContext>>().CreateDbContext());
+
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<CustomerService>();
+        services.AddSingleton<DemoDataSeeder>();
+        services.AddSingleton<SetupState>();
+        services.AddScoped<OwnerSetupService>();
+        return services;
+    }
+
+    private sealed class DirectoryDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<DirectoryDbContext>
+        where TContext : DirectoryDbContext
+    {
+        public DirectoryDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}

@@ -1,0 +1,11 @@
+namespace CustomerDirectory.Domain;
+
+/// <summary>The record does not exist (or the caller may not know that it does).</summary>
+public sealed class NotFoundException : DomainException
+{
+    public NotFoundException(string message) : base(message) { }
+
+    public NotFoundException() { }
+
+    public NotFoundException(string message, Exception innerException) : base(message, innerException) { }
+}

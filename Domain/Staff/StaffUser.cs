@@ -1,0 +1,11 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace CustomerDirectory.Domain.Staff;
+
+/// <summary>A person who signs in: the owner or a member of staff.</summary>
+public sealed class StaffUser : IdentityUser
+{
+    public string DisplayName { get; set; } = "";
+
+    public DateTime CreatedAt { get; set; }
+}
