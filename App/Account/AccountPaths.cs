@@ -1,0 +1,8 @@
+namespace CustomerDirectory.App.Account;
+
+internal static class AccountPaths
+{
+    public const string Login = "/account/login";
+    public const string Logout = "/account/logout";
+    public const string Setup = "/setup";
+}

@@ -1,0 +1,88 @@
+using CustomerDirectory.App.Account;
+using CustomerDirectory.App.Components;
+using CustomerDirectory.App.Hosting;
+using CustomerDirectory.Domain;
+using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Staff;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Radzen;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddSharedAppSettings();
+// Radzen's files are static web assets of a package; outside Development they are only found with this.
+builder.WebHost.UseStaticWebAssets();
+
+builder.Services.AddDomain(builder.Configuration);
+var storage = StorageOptions.From(builder.Configuration);
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddRadzenComponents();
+
+builder.Services.AddCascadingAuthenticationState();
+builder.Services.AddScoped<AuthenticationStateProvider, StaffAuthenticationStateProvider>();
+builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+builder.Services.ConfigureApplicationCookie(o =>
+{
+    o.LoginPath = AccountPaths.Login;
+    o.AccessDeniedPath = AccountPaths.Login;
+    o.Cookie.Name = "directory.auth";
+    o.ExpireTimeSpan = TimeSpan.FromDays(14);
+    o.SlidingExpiration = true;
+});
+builder.Services.AddIdentityCore<StaffUser>(o =>
+    {
+        o.User.RequireUniqueEmail = true;
+        o.Password.RequiredLength = 10;
+        o.Password.RequireNonAlphanumeric = false;
+        o.Password.RequireUppercase = false;
+        o.Password.RequireLowercase = false;
+        o.Password.RequireDigit = false;
+        o.Lockout.MaxFailedAccessAttempts = 5;
+        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+    })
+    .AddRoles<IdentityRole>()
+    .AddEntityFrameworkStores<DirectoryDbContext>()
+    .AddSignInManager()
+    .AddClaimsPrincipalFactory<StaffClaimsPrincipalFactory>()
+    .AddDefaultTokenProviders();
+// Every endpoint needs a signed-in person unless it says [AllowAnonymous] (sign-in, setup, health, the script).
+builder.Services.AddAuthorizationBuilder()
+    .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+builder.Services.AddDataProtection()
+    .SetApplicationName("CustomerDirectory")
+    .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(storage.DataFolder, "keys")));
+builder.Services.AddHealthChecks().AddDbContextCheck<DirectoryDbContext>("database");
+
+var app = builder.Build();
+
+if (await app.RunCommandAsync(args))
+{
+    return;
+}
+
+await app.PrepareDatabaseAsync();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+}
+
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAuthentication();
+app.UseFirstRunSetup();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets().AllowAnonymous();
+app.MapBlazorScript();
+app.MapHealthChecks("/health").AllowAnonymous();
+app.MapAccountEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+await app.RunAsync();
+
+/// <summary>Entry point; public so that WebApplicationFactory can start the app in tests.</summary>
+public partial class Program;
