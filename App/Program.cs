@@ -31,19 +31,7 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.ExpireTimeSpan = TimeSpan.FromDays(14);
     o.SlidingExpiration = true;
 });
-builder.Services.AddIdentityCore<StaffUser>(o =>
-    {
-        o.User.RequireUniqueEmail = true;
-        o.Password.RequiredLength = 10;
-        o.Password.RequireNonAlphanumeric = false;
-        o.Password.RequireUppercase = false;
-        o.Password.RequireLowercase = false;
-        o.Password.RequireDigit = false;
-        o.Lockout.MaxFailedAccessAttempts = 5;
-        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
-    })
-    .AddRoles<IdentityRole>()
-    .AddEntityFrameworkStores<DirectoryDbContext>()
+builder.Services.AddStaffAccounts()
     .AddSignInManager()
     .AddClaimsPrincipalFactory<StaffClaimsPrincipalFactory>()
     .AddDefaultTokenProviders();

@@ -38,7 +38,6 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<CustomerService>();
         services.AddSingleton<DemoDataSeeder>();
         services.AddSingleton<SetupState>();
-        services.AddScoped<OwnerSetupService>();
         return services;
     }
 

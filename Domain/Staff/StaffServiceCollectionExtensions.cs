@@ -1,0 +1,31 @@
+using CustomerDirectory.Domain.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerDirectory.Domain.Staff;
+
+public static class StaffServiceCollectionExtensions
+{
+    /// <summary>
+    /// Staff accounts on the directory's database (ASP.NET Core Identity stores) with our account rules, and
+    /// first-run setup. The web app adds sign-in (cookies) on top; background jobs need none of it.
+    /// </summary>
+    public static IdentityBuilder AddStaffAccounts(this IServiceCollection services)
+    {
+        services.AddScoped<OwnerSetupService>();
+        return services.AddIdentityCore<StaffUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                // Length over composition rules (NIST SP 800-63B): at least 10 characters, any characters.
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireDigit = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<DirectoryDbContext>();
+    }
+}

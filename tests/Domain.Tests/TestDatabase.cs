@@ -1,0 +1,79 @@
+using CustomerDirectory.Domain.Customers;
+using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Staff;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerDirectory.Domain.Tests;
+
+/// <summary>
+/// A real SQLite database in a temp folder, wired exactly as the app wires it (AddDomain: pragmas, WAL,
+/// migrations), with a clock the test controls. One per test.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private TestDatabase(string folder, ServiceProvider services)
+    {
+        Folder = folder;
+        _services = services;
+    }
+
+    public string Folder { get; }
+
+    public ManualClock Clock => (ManualClock)_services.GetRequiredService<TimeProvider>();
+
+    public CustomerService Customers => Get<CustomerService>();
+
+    public static async Task<TestDatabase> CreateAsync()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "directory-tests", Guid.NewGuid().ToString("N"));
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataFolder"] = folder })
+            .Build();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<TimeProvider>(new ManualClock(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero)))
+            .AddDomain(configuration);
+        services.AddStaffAccounts();
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        var database = new TestDatabase(folder, provider);
+        await database.Get<DatabaseMigrator>().MigrateAsync();
+        return database;
+    }
+
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    /// <summary>A request-like scope, for scoped services such as Identity's stores.</summary>
+    public AsyncServiceScope NewScope() => _services.CreateAsyncScope();
+
+    public DirectoryDbContext NewContext() => Get<IDbContextFactory<DirectoryDbContext>>().CreateDbContext();
+
+    public Task<int> AddAsync(CustomerBuilder customer) => Customers.CreateAsync(customer.Build());
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            System.IO.Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless; never fail a test over it.
+        }
+    }
+}
+
+public sealed class ManualClock(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+
+    public override DateTimeOffset GetUtcNow() => Now;
+
+    public void Advance(TimeSpan by) => Now += by;
+}
