@@ -1,0 +1,42 @@
+using Bunit;
+using CustomerDirectory.Domain;
+using CustomerDirectory.Domain.Customers;
+using CustomerDirectory.Domain.Data;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Radzen;
+
+namespace CustomerDirectory.App.Tests.Components;
+
+/// <summary>
+/// bUnit with Radzen and the real Domain services on a real SQLite database in a temp folder.
+/// Radzen's own JavaScript is not under test here (the browser tests run it), so JS interop is loose.
+/// </summary>
+public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+
+    protected ComponentTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddRadzenComponents();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataFolder"] = _folder.Path })
+            .Build();
+        Services.AddLogging();
+        Services.AddDomain(configuration);
+    }
+
+    protected CustomerService Customers => Services.GetRequiredService<CustomerService>();
+
+    public virtual Task InitializeAsync() => Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+
+    protected Task<int> AddCustomerAsync(string first, string last, string? email = null) =>
+        Customers.CreateAsync(new CustomerInput { FirstName = first, LastName = last, Email = email });
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        _folder.Dispose();
+    }
+}
