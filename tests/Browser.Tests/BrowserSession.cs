@@ -1,0 +1,68 @@
+using Microsoft.Playwright;
+
+namespace CustomerDirectory.Browser.Tests;
+
+/// <summary>One app and one browser for a test class; each test gets a fresh page via <see cref="NewPageAsync"/>.</summary>
+public abstract class BrowserSession(int demoProfiles) : IAsyncLifetime
+{
+    public const string OwnerEmail = "owner@example.com";
+    public const string OwnerPassword = "a long enough password";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    protected AppServer App { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        App = await AppServer.StartAsync(demoProfiles);
+        (_playwright, _browser) = await Chromium.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+    }
+
+    protected async Task<IPage> NewPageAsync()
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = App.BaseUrl, Locale = "en-GB" });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Waits until the live (interactive) circuit has taken over the page, so clicks and typing reach the server.</summary>
+    protected static Task WaitForInteractiveAsync(IPage page) =>
+        page.Locator("main[data-interactive=true]").WaitForAsync();
+
+    protected static async Task SignInAsync(IPage page, string email = OwnerEmail, string password = OwnerPassword)
+    {
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/customers");
+        await WaitForInteractiveAsync(page);
+    }
+
+    protected static async Task SetUpOwnerAsync(IPage page)
+    {
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/setup");
+        await page.GetByLabel("Your name").FillAsync("Olivia Owner");
+        await page.GetByLabel("Email").FillAsync(OwnerEmail);
+        await page.GetByLabel("Password").FillAsync(OwnerPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create the owner account" }).ClickAsync();
+        await page.WaitForURLAsync("**/customers");
+        await WaitForInteractiveAsync(page);
+    }
+}

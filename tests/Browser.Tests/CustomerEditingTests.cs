@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CustomerDirectory.Browser.Tests;
+
+/// <summary>Creating and editing profiles at the counter, including two people on the same profile.</summary>
+public sealed partial class CustomerEditingTests() : BrowserSession(demoProfiles: 0)
+{
+    private bool _ownerExists;
+
+    private async Task<IPage> SignedInPageAsync()
+    {
+        var page = await NewPageAsync();
+        if (_ownerExists)
+        {
+            await SignInAsync(page);
+        }
+        else
+        {
+            await SetUpOwnerAsync(page);
+            _ownerExists = true;
+        }
+
+        return page;
+    }
+
+    [Fact]
+    public async Task NewCustomer_ExplainsWhatIsMissing_ThenCreates_AndRefusesADuplicateEmailWithALinkToTheOwner()
+    {
+        var page = await SignedInPageAsync();
+
+        await page.GetByTestId("new-customer").ClickAsync();
+        await page.WaitForURLAsync("**/customers/new");
+        await page.GetByTestId("save").ClickAsync();
+        await Expect(page.GetByText("First name is required.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Last name is required.")).ToBeVisibleAsync();
+
+        await page.Locator("input[name=FirstName]").FillAsync("  Léa ");
+        await page.Locator("input[name=LastName]").FillAsync("Bernard");
+        await page.Locator("input[name=Email]").FillAsync("lea@example.com");
+        await page.Locator("input[name=Phone]").FillAsync("06 12 34 56 78");
+        await page.GetByTestId("save").ClickAsync();
+        await page.WaitForURLAsync(ProfileUrl());
+        var leaUrl = page.Url;
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Léa Bernard");
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "breadcrumb" }).GetByRole(AriaRole.Link, new() { Name = "Customers" }).ClickAsync();
+        await page.GetByTestId("new-customer").ClickAsync();
+        await page.Locator("input[name=FirstName]").FillAsync("Someone");
+        await page.Locator("input[name=LastName]").FillAsync("Else");
+        await page.Locator("input[name=Email]").FillAsync("LEA@example.com");
+        await page.GetByTestId("save").ClickAsync();
+        var duplicate = page.GetByTestId("duplicate-email");
+        await Expect(duplicate).ToContainTextAsync("This email address already belongs to Léa Bernard.");
+        await duplicate.GetByRole(AriaRole.Link).ClickAsync();
+        await page.WaitForURLAsync(leaUrl);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Léa Bernard");
+    }
+
+    [Fact]
+    public async Task TwoPeopleEditingOneProfile_TheSecondSaveIsStopped_AndNothingIsLost()
+    {
+        var counter = await SignedInPageAsync();
+        await counter.GotoAsync("/customers/new");
+        await WaitForInteractiveAsync(counter);
+        await counter.Locator("input[name=FirstName]").FillAsync("Marc");
+        await counter.Locator("input[name=LastName]").FillAsync("Petit");
+        await counter.GetByTestId("save").ClickAsync();
+        await counter.WaitForURLAsync(ProfileUrl());
+
+        var office = await counter.Context.NewPageAsync();
+        await office.GotoAsync(counter.Url);
+        await WaitForInteractiveAsync(office);
+
+        await counter.Locator("input[name=Phone]").FillAsync("07 11 22 33 44");
+        await counter.GetByTestId("save").ClickAsync();
+        await Expect(counter.GetByText("Changes saved")).ToBeVisibleAsync();
+
+        await office.Locator("input[name=LastName]").FillAsync("Grand");
+        await office.GetByTestId("save").ClickAsync();
+        await Expect(office.GetByTestId("conflict")).ToContainTextAsync("Someone else saved this profile");
+        await Expect(office.Locator("input[name=LastName]")).ToHaveValueAsync("Grand"); // their typing is still there
+
+        await office.GetByRole(AriaRole.Button, new() { Name = "Reload their version" }).ClickAsync();
+        await Expect(office.Locator("input[name=Phone]")).ToHaveValueAsync("07 11 22 33 44");
+        await Expect(office.Locator("input[name=LastName]")).ToHaveValueAsync("Petit");
+    }
+
+    [Fact]
+    public async Task AProfileThatDoesNotExist_SaysSo()
+    {
+        var page = await SignedInPageAsync();
+
+        await page.GotoAsync("/customers/987654");
+
+        await Expect(page.GetByText("This profile does not exist")).ToBeVisibleAsync();
+    }
+
+    [GeneratedRegex(@"/customers/\d+$")]
+    private static partial Regex ProfileUrl();
+}
