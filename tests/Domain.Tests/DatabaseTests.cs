@@ -4,21 +4,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Tests;
 
-public sealed class DatabaseTests : IAsyncLifetime
+public sealed class DatabaseTests : DatabaseTest
 {
-    private TestDatabase _db = default!;
-
-    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
     [Fact]
     public async Task Database_LivesInTheDataFolder_InWalMode_WithFullSyncAndABusyTimeout()
     {
-        await using var context = _db.NewContext();
+        await using var context = Db.NewContext();
         await context.Database.OpenConnectionAsync();
 
-        Assert.True(File.Exists(Path.Combine(_db.Folder, "directory.db")));
+        Assert.True(File.Exists(Path.Combine(Db.Folder, "directory.db")));
         Assert.Equal("wal", await Pragma(context, "journal_mode"));
         Assert.Equal("2", await Pragma(context, "synchronous")); // 2 = FULL
         Assert.Equal("5000", await Pragma(context, "busy_timeout"));
@@ -28,23 +22,23 @@ public sealed class DatabaseTests : IAsyncLifetime
     [Fact]
     public async Task Migrate_IsHarmlessWhenUpToDate()
     {
-        var id = await _db.AddAsync(CustomerBuilder.ACustomer());
+        var id = await Db.AddAsync(CustomerBuilder.ACustomer());
 
-        await _db.Get<Data.DatabaseMigrator>().MigrateAsync();
+        await Db.Get<Data.DatabaseMigrator>().MigrateAsync();
 
-        Assert.Equal(id, (await _db.Customers.GetAsync(id)).Id);
+        Assert.Equal(id, (await Db.Customers.GetAsync(id)).Id);
     }
 
     [Fact]
     public async Task DemoSeeder_WritesValidProfilesSpreadOverThreeYears_WithUniqueEmails_AndReportsProgress()
     {
         var reports = new List<int>();
-        var seeder = _db.Get<DemoDataSeeder>();
+        var seeder = Db.Get<DemoDataSeeder>();
 
         await seeder.SeedAsync(6_000, new SyncProgress(reports.Add));
         await seeder.SeedAsync(100, progress: null); // a second run must not collide with the first
 
-        await using var context = _db.NewContext();
+        await using var context = Db.NewContext();
         var customers = await context.Customers.AsNoTracking().ToListAsync();
         Assert.Equal(6_100, customers.Count);
         Assert.Equal([5_000, 6_000], reports);
@@ -52,7 +46,7 @@ public sealed class DatabaseTests : IAsyncLifetime
         var emails = customers.Where(c => c.EmailKey is not null).Select(c => c.EmailKey).ToList();
         Assert.Equal(emails.Count, emails.Distinct().Count());
         Assert.InRange(emails.Count, 5_500, 6_000);
-        var now = _db.Clock.Now.UtcDateTime;
+        var now = Db.Clock.Now.UtcDateTime;
         Assert.All(customers, c => Assert.InRange(c.CreatedAt, now.AddYears(-3).AddDays(-1), now));
         Assert.True(customers.Max(c => c.CreatedAt) - customers.Min(c => c.CreatedAt) > TimeSpan.FromDays(2 * 365));
     }
@@ -60,12 +54,12 @@ public sealed class DatabaseTests : IAsyncLifetime
     [Fact]
     public async Task DemoSeeder_SeedIfEmpty_LeavesAnExistingDirectoryAlone()
     {
-        await _db.AddAsync(CustomerBuilder.ACustomer());
+        await Db.AddAsync(CustomerBuilder.ACustomer());
 
-        var seeded = await _db.Get<DemoDataSeeder>().SeedIfEmptyAsync(50);
+        var seeded = await Db.Get<DemoDataSeeder>().SeedIfEmptyAsync(50);
 
         Assert.Equal(0, seeded);
-        Assert.Equal(1, (await _db.Customers.SearchAsync(new CustomerSearch())).Total);
+        Assert.Equal(1, (await Db.Customers.SearchAsync(new CustomerSearch())).Total);
     }
 
     private static async Task<string> Pragma(DbContext context, string name)

@@ -5,20 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerDirectory.Domain.Tests;
 
-public sealed class OwnerSetupServiceTests : IAsyncLifetime
+public sealed class OwnerSetupServiceTests : DatabaseTest
 {
-    private TestDatabase _db = default!;
-
-    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
     [Fact]
     public async Task CreateOwner_MakesTheFirstAccountAnOwner_AndClosesSetup()
     {
-        Assert.True(await _db.Get<SetupState>().IsSetupRequiredAsync());
+        Assert.True(await Db.Get<SetupState>().IsSetupRequiredAsync());
 
-        await using (var scope = _db.NewScope())
+        await using (var scope = Db.NewScope())
         {
             var owner = await scope.ServiceProvider.GetRequiredService<OwnerSetupService>()
                 .CreateOwnerAsync("  Sam Owner ", "sam@example.com", "correct horse battery");
@@ -28,7 +22,7 @@ public sealed class OwnerSetupServiceTests : IAsyncLifetime
             Assert.True(await users.CheckPasswordAsync(owner, "correct horse battery"));
         }
 
-        Assert.False(await _db.Get<SetupState>().IsSetupRequiredAsync());
+        Assert.False(await Db.Get<SetupState>().IsSetupRequiredAsync());
     }
 
     [Fact]
@@ -36,7 +30,7 @@ public sealed class OwnerSetupServiceTests : IAsyncLifetime
     {
         var attempts = Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
         {
-            await using var scope = _db.NewScope();
+            await using var scope = Db.NewScope();
             try
             {
                 await scope.ServiceProvider.GetRequiredService<OwnerSetupService>()
@@ -53,7 +47,7 @@ public sealed class OwnerSetupServiceTests : IAsyncLifetime
         var results = await Task.WhenAll(attempts);
 
         Assert.Equal(1, results.Count(created => created));
-        await using var context = _db.NewContext();
+        await using var context = Db.NewContext();
         Assert.Equal(1, await context.Users.CountAsync());
     }
 
@@ -64,12 +58,12 @@ public sealed class OwnerSetupServiceTests : IAsyncLifetime
     [InlineData("Sam", "sam@example.com", "short", "Password")]
     public async Task CreateOwner_WithBadInput_SaysWhichFieldAndCreatesNobody(string name, string email, string password, string field)
     {
-        await using var scope = _db.NewScope();
+        await using var scope = Db.NewScope();
 
         var e = await Assert.ThrowsAsync<DomainException>(() =>
             scope.ServiceProvider.GetRequiredService<OwnerSetupService>().CreateOwnerAsync(name, email, password));
 
         Assert.Equal(field, e.Field);
-        Assert.True(await _db.Get<SetupState>().IsSetupRequiredAsync());
+        Assert.True(await Db.Get<SetupState>().IsSetupRequiredAsync());
     }
 }

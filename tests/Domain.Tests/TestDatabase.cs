@@ -77,3 +77,13 @@ public sealed class ManualClock(DateTimeOffset now) : TimeProvider
 
     public void Advance(TimeSpan by) => Now += by;
 }
+
+/// <summary>Base for tests that each need a fresh <see cref="TestDatabase"/>.</summary>
+public abstract class DatabaseTest : IAsyncLifetime
+{
+    protected TestDatabase Db { get; private set; } = default!;
+
+    public async Task InitializeAsync() => Db = await TestDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await Db.DisposeAsync();
+}
