@@ -1,3 +1,4 @@
+using CustomerDirectory.Domain.Activity;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Demo;
@@ -16,6 +17,7 @@ public static class DomainServiceCollectionExtensions
     {
         var storage = StorageOptions.From(configuration);
         services.AddSingleton(storage);
+        services.AddSingleton(MerchantOptions.From(configuration));
         services.TryAddSingleton(TimeProvider.System);
 
         var provider = configuration["Database:Provider"] ?? "Sqlite";
@@ -36,6 +38,7 @@ public static class DomainServiceCollectionExtensions
 
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<CustomerService>();
+        services.AddSingleton<ActivityService>();
         services.AddSingleton<DemoDataSeeder>();
         services.AddSingleton<SetupState>();
         return services;

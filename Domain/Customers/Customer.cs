@@ -35,6 +35,25 @@ public sealed class Customer
     /// <summary>Incremented on every save; a save based on an older version is refused.</summary>
     public int Version { get; private set; }
 
+    // Activity aggregates: written only by ActivityService, in the transaction that changes the activity,
+    // recomputed from the rows themselves so they cannot drift. Profile edits never touch them (and do not
+    // conflict with them: they are not part of the version).
+
+    public int VisitCount { get; private set; }
+
+    public DateTime? FirstVisitAt { get; private set; }
+
+    public DateTime? LastVisitAt { get; private set; }
+
+    public int OrderCount { get; private set; }
+
+    /// <summary>Sum of all orders, in minor units of the merchant's currency.</summary>
+    public long TotalSpentMinor { get; private set; }
+
+    public DateTime? FirstOrderAt { get; private set; }
+
+    public DateTime? LastOrderAt { get; private set; }
+
     public static Customer Create(CustomerInput input, DateTime nowUtc)
     {
         var customer = new Customer { CreatedAt = nowUtc };

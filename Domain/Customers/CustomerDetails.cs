@@ -9,9 +9,24 @@ public sealed record CustomerDetails(
     string? Phone,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    int Version)
+    int Version,
+    CustomerEngagement Engagement)
 {
     public string FullName => $"{FirstName} {LastName}";
 
     public CustomerInput ToInput() => new() { FirstName = FirstName, LastName = LastName, Email = Email, Phone = Phone };
+}
+
+/// <summary>The activity aggregates, as the profile's summary shows them.</summary>
+public sealed record CustomerEngagement(
+    int VisitCount,
+    DateTime? FirstVisitAt,
+    DateTime? LastVisitAt,
+    int OrderCount,
+    long TotalSpentMinor,
+    DateTime? FirstOrderAt,
+    DateTime? LastOrderAt)
+{
+    /// <summary>Derived from the two stored aggregates, so it cannot disagree with them.</summary>
+    public long? AverageOrderMinor => OrderCount == 0 ? null : (long)Math.Round((decimal)TotalSpentMinor / OrderCount, MidpointRounding.AwayFromZero);
 }

@@ -23,7 +23,7 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
         var rows = await Sort(query, search.Sort, search.Descending)
             .Skip(skip)
             .Take(take)
-            .Select(c => new CustomerRow(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.CreatedAt))
+            .Select(c => new CustomerRow(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.CreatedAt, c.TotalSpentMinor, c.OrderCount, c.LastOrderAt, c.LastVisitAt))
             .ToListAsync(ct);
         return new CustomerPage(rows, total);
     }
@@ -33,7 +33,8 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Customers.AsNoTracking()
             .Where(c => c.Id == id)
-            .Select(c => new CustomerDetails(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.CreatedAt, c.UpdatedAt, c.Version))
+            .Select(c => new CustomerDetails(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.CreatedAt, c.UpdatedAt, c.Version,
+                new CustomerEngagement(c.VisitCount, c.FirstVisitAt, c.LastVisitAt, c.OrderCount, c.TotalSpentMinor, c.FirstOrderAt, c.LastOrderAt)))
             .SingleOrDefaultAsync(ct)
             ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
     }
@@ -118,6 +119,14 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
         (CustomerSort.Email, true) => query.OrderByDescending(c => c.EmailKey).ThenByDescending(c => c.Id),
         (CustomerSort.CreatedAt, false) => query.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id),
         (CustomerSort.CreatedAt, true) => query.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id),
+        (CustomerSort.TotalSpent, false) => query.OrderBy(c => c.TotalSpentMinor).ThenBy(c => c.Id),
+        (CustomerSort.TotalSpent, true) => query.OrderByDescending(c => c.TotalSpentMinor).ThenByDescending(c => c.Id),
+        (CustomerSort.OrderCount, false) => query.OrderBy(c => c.OrderCount).ThenBy(c => c.Id),
+        (CustomerSort.OrderCount, true) => query.OrderByDescending(c => c.OrderCount).ThenByDescending(c => c.Id),
+        (CustomerSort.LastOrderAt, false) => query.OrderBy(c => c.LastOrderAt).ThenBy(c => c.Id),
+        (CustomerSort.LastOrderAt, true) => query.OrderByDescending(c => c.LastOrderAt).ThenByDescending(c => c.Id),
+        (CustomerSort.LastVisitAt, false) => query.OrderBy(c => c.LastVisitAt).ThenBy(c => c.Id),
+        (CustomerSort.LastVisitAt, true) => query.OrderByDescending(c => c.LastVisitAt).ThenByDescending(c => c.Id),
         (_, false) => query.OrderBy(c => c.SortName).ThenBy(c => c.Id),
         (_, true) => query.OrderByDescending(c => c.SortName).ThenByDescending(c => c.Id),
     };

@@ -5,4 +5,8 @@ public enum CustomerSort
     Name,
     Email,
     CreatedAt,
+    TotalSpent,
+    OrderCount,
+    LastOrderAt,
+    LastVisitAt,
 }

@@ -1,3 +1,4 @@
+using CustomerDirectory.Domain.Activity;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Staff;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -19,6 +20,10 @@ namespace CustomerDirectory.Domain.Data;
 public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbContext<StaffUser>(options)
 {
     public DbSet<Customer> Customers => Set<Customer>();
+
+    public DbSet<Visit> Visits => Set<Visit>();
+
+    public DbSet<Order> Orders => Set<Order>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

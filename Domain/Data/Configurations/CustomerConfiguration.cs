@@ -23,5 +23,10 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         builder.HasIndex(c => new { c.SortName, c.Id });
         builder.HasIndex(c => c.CreatedAt);
         builder.HasIndex(c => c.PhoneKey);
+        // The directory sorts by these; Id makes each order total so paging is stable.
+        builder.HasIndex(c => new { c.TotalSpentMinor, c.Id });
+        builder.HasIndex(c => new { c.OrderCount, c.Id });
+        builder.HasIndex(c => new { c.LastOrderAt, c.Id });
+        builder.HasIndex(c => new { c.LastVisitAt, c.Id });
     }
 }

@@ -17,6 +17,68 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("CustomerDirectory.Domain.Activity.Order", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("OrderedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId", "OrderedAt");
+
+                    b.ToTable("Orders");
+                });
+
+            modelBuilder.Entity("CustomerDirectory.Domain.Activity.Visit", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("VisitedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId", "VisitedAt");
+
+                    b.ToTable("Visits");
+                });
+
             modelBuilder.Entity("CustomerDirectory.Domain.Customers.Customer", b =>
                 {
                     b.Property<int>("Id")
@@ -39,10 +101,25 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("FirstOrderAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FirstVisitAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LastName")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastOrderAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastVisitAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OrderCount")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Phone")
                         .HasMaxLength(32)
@@ -62,11 +139,17 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(201)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("TotalSpentMinor")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VisitCount")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -79,7 +162,15 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
 
                     b.HasIndex("PhoneKey");
 
+                    b.HasIndex("LastOrderAt", "Id");
+
+                    b.HasIndex("LastVisitAt", "Id");
+
+                    b.HasIndex("OrderCount", "Id");
+
                     b.HasIndex("SortName", "Id");
+
+                    b.HasIndex("TotalSpentMinor", "Id");
 
                     b.ToTable("Customers");
                 });
@@ -282,6 +373,24 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerDirectory.Domain.Activity.Order", b =>
+                {
+                    b.HasOne("CustomerDirectory.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerDirectory.Domain.Activity.Visit", b =>
+                {
+                    b.HasOne("CustomerDirectory.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -1,0 +1,138 @@
+using CustomerDirectory.Domain.Customers;
+using CustomerDirectory.Domain.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerDirectory.Domain.Activity;
+
+/// <summary>
+/// Records and removes visits and orders. Each change and the profile's aggregates (counts, first/last,
+/// total spent) are written in one transaction, the aggregates recomputed from the rows themselves,
+/// so they are never off by one, whatever happens concurrently or in between.
+/// </summary>
+public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, MerchantOptions merchant)
+{
+    public const int MaxTimelinePage = 200;
+
+    public async Task<int> RecordVisitAsync(int customerId, VisitInput input, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var at = input.At ?? now;
+        Check(ActivityRules.WhenError("visit", at, now), nameof(VisitInput.At));
+        Check(ActivityRules.LocationError(input.Location), nameof(VisitInput.Location));
+
+        var visit = Visit.Create(customerId, at, ContactRules.Clean(input.Location), now);
+        await WriteAsync(customerId, refreshVisits: true, db =>
+        {
+            db.Visits.Add(visit);
+            return Task.CompletedTask;
+        }, ct);
+        return visit.Id;
+    }
+
+    public async Task<int> RecordOrderAsync(int customerId, OrderInput input, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var at = input.At ?? now;
+        Check(ActivityRules.WhenError("order", at, now), nameof(OrderInput.At));
+        Check(ActivityRules.AmountError(input.Amount), nameof(OrderInput.Amount));
+        if (!Enum.IsDefined(input.Kind))
+        {
+            throw new DomainException("Choose one-off or recurring.", nameof(OrderInput.Kind));
+        }
+
+        var order = Order.Create(customerId, at, Money.ToMinor(input.Amount!.Value), merchant.Currency, input.Kind, now);
+        await WriteAsync(customerId, refreshVisits: false, db =>
+        {
+            db.Orders.Add(order);
+            return Task.CompletedTask;
+        }, ct);
+        return order.Id;
+    }
+
+    public Task DeleteVisitAsync(int customerId, int visitId, CancellationToken ct = default) =>
+        WriteAsync(customerId, refreshVisits: true, async db =>
+        {
+            if (await db.Visits.Where(v => v.Id == visitId && v.CustomerId == customerId).ExecuteDeleteAsync(ct) == 0)
+            {
+                throw new NotFoundException("This visit was already deleted.");
+            }
+        }, ct);
+
+    public Task DeleteOrderAsync(int customerId, int orderId, CancellationToken ct = default) =>
+        WriteAsync(customerId, refreshVisits: false, async db =>
+        {
+            if (await db.Orders.Where(o => o.Id == orderId && o.CustomerId == customerId).ExecuteDeleteAsync(ct) == 0)
+            {
+                throw new NotFoundException("This order was already deleted.");
+            }
+        }, ct);
+
+    /// <summary>Visits and orders together, newest first.</summary>
+    public async Task<ActivityPage> GetTimelineAsync(int customerId, int skip, int take, CancellationToken ct = default)
+    {
+        skip = Math.Max(0, skip);
+        take = Math.Clamp(take, 1, MaxTimelinePage);
+        var window = skip + take;
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var counts = await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
+            .Select(c => new { c.VisitCount, c.OrderCount })
+            .SingleOrDefaultAsync(ct)
+            ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
+
+        // The newest `window` of each kind, merged: each read is a short walk down its (CustomerId, date) index.
+        var visits = await db.Visits.AsNoTracking().Where(v => v.CustomerId == customerId)
+            .OrderByDescending(v => v.VisitedAt).ThenByDescending(v => v.Id).Take(window)
+            .Select(v => new ActivityEntry(ActivityKind.Visit, v.Id, v.VisitedAt, v.Location, null, null, null))
+            .ToListAsync(ct);
+        var orders = await db.Orders.AsNoTracking().Where(o => o.CustomerId == customerId)
+            .OrderByDescending(o => o.OrderedAt).ThenByDescending(o => o.Id).Take(window)
+            .Select(o => new ActivityEntry(ActivityKind.Order, o.Id, o.OrderedAt, null, o.AmountMinor, o.Currency, o.Kind))
+            .ToListAsync(ct);
+        var entries = visits.Concat(orders)
+            .OrderByDescending(e => e.At).ThenByDescending(e => e.Kind).ThenByDescending(e => e.Id)
+            .Skip(skip).Take(take)
+            .ToList();
+        return new ActivityPage(entries, counts.VisitCount + counts.OrderCount);
+    }
+
+    private async Task WriteAsync(int customerId, bool refreshVisits, Func<DirectoryDbContext, Task> change, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // SQLite: an IMMEDIATE transaction, so writers to the same profile queue up and each recount sees the others.
+        // (A PostgreSQL port must lock the customer row first, SELECT ... FOR UPDATE, for the same guarantee.)
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await db.Customers.AnyAsync(c => c.Id == customerId, ct))
+        {
+            throw new NotFoundException("This profile does not exist (it may have been deleted).");
+        }
+
+        await change(db);
+        await db.SaveChangesAsync(ct);
+        await (refreshVisits ? RefreshVisitAggregatesAsync(db, customerId, ct) : RefreshOrderAggregatesAsync(db, customerId, ct));
+        await transaction.CommitAsync(ct);
+    }
+
+    internal static Task<int> RefreshVisitAggregatesAsync(DirectoryDbContext db, int customerId, CancellationToken ct) =>
+        db.Customers.Where(c => c.Id == customerId).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.VisitCount, c => db.Visits.Count(v => v.CustomerId == c.Id))
+            .SetProperty(c => c.FirstVisitAt, c => db.Visits.Where(v => v.CustomerId == c.Id).Min(v => (DateTime?)v.VisitedAt))
+            .SetProperty(c => c.LastVisitAt, c => db.Visits.Where(v => v.CustomerId == c.Id).Max(v => (DateTime?)v.VisitedAt)), ct);
+
+    internal static Task<int> RefreshOrderAggregatesAsync(DirectoryDbContext db, int customerId, CancellationToken ct) =>
+        db.Customers.Where(c => c.Id == customerId).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.OrderCount, c => db.Orders.Count(o => o.CustomerId == c.Id))
+            .SetProperty(c => c.TotalSpentMinor, c => db.Orders.Where(o => o.CustomerId == c.Id).Sum(o => o.AmountMinor))
+            .SetProperty(c => c.FirstOrderAt, c => db.Orders.Where(o => o.CustomerId == c.Id).Min(o => (DateTime?)o.OrderedAt))
+            .SetProperty(c => c.LastOrderAt, c => db.Orders.Where(o => o.CustomerId == c.Id).Max(o => (DateTime?)o.OrderedAt)), ct);
+
+    private static void Check(string? error, string field)
+    {
+        if (error is not null)
+        {
+            throw new DomainException(error, field);
+        }
+    }
+}
