@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 
 namespace CustomerDirectory.Domain;
 
-/// <summary>Facts about the merchant that rules depend on (<c>Merchant:*</c>).</summary>
-public sealed record MerchantOptions(string Currency)
+/// <summary>Facts about the merchant that rules and screens depend on (<c>Merchant:*</c>).</summary>
+public sealed record MerchantOptions(string Currency, TimeZoneInfo TimeZone)
 {
     public static MerchantOptions From(IConfiguration configuration)
     {
@@ -13,6 +13,23 @@ public sealed record MerchantOptions(string Currency)
             throw new InvalidOperationException($"Merchant:Currency must be a three-letter ISO 4217 code such as EUR, not '{currency}'.");
         }
 
-        return new MerchantOptions(currency);
+        var zoneId = configuration["Merchant:TimeZone"];
+        TimeZoneInfo zone;
+        try
+        {
+            zone = string.IsNullOrWhiteSpace(zoneId) ? TimeZoneInfo.Local : TimeZoneInfo.FindSystemTimeZoneById(zoneId.Trim());
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            throw new InvalidOperationException($"Merchant:TimeZone '{zoneId}' is not a known time zone; use an IANA name such as Europe/Paris.");
+        }
+
+        return new MerchantOptions(currency, zone);
     }
+
+    /// <summary>A stored UTC time as the merchant's clock on the wall shows it.</summary>
+    public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), TimeZone);
+
+    /// <summary>A time typed on the merchant's clock, as UTC for storage.</summary>
+    public DateTime ToUtc(DateTime local) => TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeZone);
 }

@@ -97,6 +97,46 @@ public sealed partial class CustomerEditingTests() : BrowserSession(demoProfiles
         await Expect(page.GetByText("This profile does not exist")).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task AtTheCounter_RecordingAVisitAndAnOrder_UpdatesTheSummaryAndTimeline_AndDeletingTakesItBack()
+    {
+        var page = await SignedInPageAsync();
+        await page.GotoAsync("/customers/new");
+        await WaitForInteractiveAsync(page);
+        await page.Locator("input[name=FirstName]").FillAsync("Nora");
+        await page.Locator("input[name=LastName]").FillAsync("Vidal");
+        await page.GetByTestId("save").ClickAsync();
+        await page.WaitForURLAsync(ProfileUrl());
+        await Expect(page.GetByTestId("timeline-empty")).ToBeVisibleAsync();
+
+        // One click records a visit now; an order needs an amount, and a bad one is explained.
+        await page.GetByTestId("record-visit").ClickAsync();
+        await Expect(page.GetByTestId("visit-count")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("last-visit")).ToHaveTextAsync("today");
+        await page.GetByTestId("record-order").ClickAsync();
+        await Expect(page.GetByTestId("order-error")).ToHaveTextAsync("Enter the amount.");
+        await page.Locator("input[name=OrderAmount]").FillAsync("-3");
+        await page.GetByTestId("record-order").ClickAsync();
+        await Expect(page.GetByTestId("order-error")).ToHaveTextAsync("The amount cannot be negative.");
+        await page.Locator("input[name=OrderAmount]").FillAsync("24.50");
+        await page.GetByTestId("record-order").ClickAsync();
+        await Expect(page.GetByTestId("total-spent")).ToHaveTextAsync("€24.50");
+        await Expect(page.GetByTestId("average-order")).ToHaveTextAsync("€24.50");
+        await Expect(page.Locator(".timeline-entry")).ToHaveCountAsync(2);
+        await Expect(page.Locator(".timeline-entry").First).ToContainTextAsync("Order · €24.50");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "directory-profile.png"), FullPage = true });
+
+        // Deleting asks first, then the totals follow.
+        await page.Locator(".timeline-entry[data-kind=Order] .timeline-delete").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("total-spent")).ToHaveTextAsync("€0.00");
+        await Expect(page.Locator(".timeline-entry")).ToHaveCountAsync(1);
+
+        // The directory shows the visit too.
+        await page.GotoAsync("/customers?q=nora%20vidal");
+        await Expect(page.Locator("tr.rz-data-row").First).ToContainTextAsync("Nora Vidal");
+    }
+
     [GeneratedRegex(@"/customers/\d+$")]
     private static partial Regex ProfileUrl();
 }

@@ -13,6 +13,10 @@ internal static class CustomerGridQuery
         {
             nameof(CustomerRow.Email) => CustomerSort.Email,
             nameof(CustomerRow.CreatedAt) => CustomerSort.CreatedAt,
+            nameof(CustomerRow.TotalSpentMinor) => CustomerSort.TotalSpent,
+            nameof(CustomerRow.OrderCount) => CustomerSort.OrderCount,
+            nameof(CustomerRow.LastOrderAt) => CustomerSort.LastOrderAt,
+            nameof(CustomerRow.LastVisitAt) => CustomerSort.LastVisitAt,
             _ => CustomerSort.Name,
         };
         return new CustomerSearch(
