@@ -49,6 +49,29 @@ public sealed class DatabaseTests : DatabaseTest
         var now = Db.Clock.Now.UtcDateTime;
         Assert.All(customers, c => Assert.InRange(c.CreatedAt, now.AddYears(-3).AddDays(-1), now));
         Assert.True(customers.Max(c => c.CreatedAt) - customers.Min(c => c.CreatedAt) > TimeSpan.FromDays(2 * 365));
+
+        // Activity: about ten per person, never in the future, and aggregates equal to a recount of the rows.
+        var visits = await context.Visits.AsNoTracking().ToListAsync();
+        var orders = await context.Orders.AsNoTracking().ToListAsync();
+        Assert.InRange((visits.Count + orders.Count) / (double)customers.Count, 6, 16);
+        Assert.All(visits, v => Assert.True(v.VisitedAt <= now));
+        Assert.All(orders, o => Assert.InRange(o.AmountMinor, 500, 15_000));
+        var visitsBy = visits.ToLookup(v => v.CustomerId);
+        var ordersBy = orders.ToLookup(o => o.CustomerId);
+        Assert.All(customers, c =>
+        {
+            var v = visitsBy[c.Id].ToList();
+            var o = ordersBy[c.Id].ToList();
+            Assert.Equal(v.Count, c.VisitCount);
+            Assert.Equal(v.Count == 0 ? null : v.Max(x => x.VisitedAt), c.LastVisitAt);
+            Assert.Equal(v.Count == 0 ? null : v.Min(x => x.VisitedAt), c.FirstVisitAt);
+            Assert.Equal(o.Count, c.OrderCount);
+            Assert.Equal(o.Sum(x => x.AmountMinor), c.TotalSpentMinor);
+            Assert.Equal(o.Count == 0 ? null : o.Max(x => x.OrderedAt), c.LastOrderAt);
+        });
+        // Some regulars (a visit in the last two weeks and many before) and some lapsed (none for 90 days, several before).
+        Assert.True(customers.Count(c => c.VisitCount >= 8 && c.LastVisitAt > now.AddDays(-14)) > 600);
+        Assert.True(customers.Count(c => c.VisitCount >= 4 && c.LastVisitAt < now.AddDays(-90)) > 300);
     }
 
     [Fact]
