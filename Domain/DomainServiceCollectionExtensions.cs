@@ -1,8 +1,11 @@
 using CustomerDirectory.Domain.Activity;
+using CustomerDirectory.Domain.Consent;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Demo;
+using CustomerDirectory.Domain.Notes;
 using CustomerDirectory.Domain.Staff;
+using CustomerDirectory.Domain.Tags;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +42,9 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<CustomerService>();
         services.AddSingleton<ActivityService>();
+        services.AddSingleton<TagService>();
+        services.AddSingleton<NoteService>();
+        services.AddSingleton<ConsentService>();
         services.AddSingleton<DemoDataSeeder>();
         services.AddSingleton<SetupState>();
         return services;

@@ -15,6 +15,10 @@ public static class ContactRules
     public const int PhoneMaxLength = 32;
     public const int MinPhoneDigits = 6;
     public const int MaxPhoneDigits = 15; // E.164
+    public const int AddressLineMaxLength = 200;
+    public const int PostalCodeMaxLength = 20;
+    public const int CityMaxLength = 100;
+    public const int CountryMaxLength = 100;
 
     /// <summary>Trims and checks a required name; returns the error message or null.</summary>
     public static string? NameError(string label, string? value)
@@ -32,6 +36,35 @@ public static class ContactRules
 
         return HasControlCharacters(trimmed) ? $"{label} contains characters that are not allowed." : null;
     }
+
+    /// <summary>Checks optional free text (address lines, city…): a length limit, no control characters.</summary>
+    public static string? TextError(string label, string? value, int maxLength)
+    {
+        var trimmed = Clean(value);
+        if (trimmed is null)
+        {
+            return null;
+        }
+
+        if (trimmed.Length > maxLength)
+        {
+            return $"{label} can be at most {maxLength} characters.";
+        }
+
+        return HasControlCharacters(trimmed) ? $"{label} contains characters that are not allowed." : null;
+    }
+
+    /// <summary>Today somewhere on Earth: UTC today plus a day, since the merchant may be ahead of UTC.</summary>
+    public static DateOnly LatestBirthday() => DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1));
+
+    /// <summary>A birthday is a real past date of someone plausibly alive.</summary>
+    public static string? BirthdayError(DateOnly? birthday, DateOnly latest) => birthday switch
+    {
+        null => null,
+        { } b when b > latest => "The birthday cannot be in the future.",
+        { Year: < 1900 } => "Enter a birthday after 1900.",
+        _ => null,
+    };
 
     public static string? EmailError(string? value)
     {

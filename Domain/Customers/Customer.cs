@@ -1,3 +1,5 @@
+using CustomerDirectory.Domain.Consent;
+
 namespace CustomerDirectory.Domain.Customers;
 
 /// <summary>One person in the directory.</summary>
@@ -28,6 +30,32 @@ public sealed class Customer
     /// <summary>Folded "last first", what the directory sorts names by.</summary>
     public string SortName { get; private set; } = "";
 
+    public string? AddressLine { get; private set; }
+
+    public string? PostalCode { get; private set; }
+
+    public string? City { get; private set; }
+
+    public string? Country { get; private set; }
+
+    public DateOnly? Birthday { get; private set; }
+
+    /// <summary>How the person came into the directory; set once, when the profile is created.</summary>
+    public CustomerSource Source { get; private set; }
+
+    /// <summary>Has an account on the merchant's website or app (set by imports and the API).</summary>
+    public bool HasAccount { get; private set; }
+
+    /// <summary>Has uploaded a profile photo (set by imports and the API).</summary>
+    public bool PhotoUploaded { get; private set; }
+
+    public ChannelConsent EmailConsent { get; private set; } = ChannelConsent.NeverAsked;
+
+    public ChannelConsent SmsConsent { get; private set; } = ChannelConsent.NeverAsked;
+
+    /// <summary>Derived, never stored twice: subscribed to email and has an address to send to.</summary>
+    public bool AcceptsMarketingEmail => EmailConsent.IsSubscribed && Email is not null;
+
     public DateTime CreatedAt { get; private set; }
 
     public DateTime UpdatedAt { get; private set; }
@@ -54,18 +82,20 @@ public sealed class Customer
 
     public DateTime? LastOrderAt { get; private set; }
 
-    public static Customer Create(CustomerInput input, DateTime nowUtc)
+    public static Customer Create(CustomerInput input, DateTime nowUtc, CustomerSource source = CustomerSource.AddedByHand)
     {
-        var customer = new Customer { CreatedAt = nowUtc };
+        var customer = new Customer { CreatedAt = nowUtc, Source = source };
         customer.Apply(input, nowUtc);
         return customer;
     }
 
-    /// <summary>Used by bulk seeding and imports that carry their own creation date.</summary>
-    public static Customer Create(CustomerInput input, DateTime createdAtUtc, DateTime nowUtc)
+    /// <summary>Used by bulk seeding and imports that carry their own creation date and flags.</summary>
+    public static Customer Create(CustomerInput input, DateTime createdAtUtc, DateTime nowUtc, CustomerSource source, bool hasAccount, bool photoUploaded)
     {
-        var customer = Create(input, nowUtc);
+        var customer = Create(input, nowUtc, source);
         customer.CreatedAt = createdAtUtc;
+        customer.HasAccount = hasAccount;
+        customer.PhotoUploaded = photoUploaded;
         return customer;
     }
 
@@ -74,7 +104,9 @@ public sealed class Customer
     {
         input.EnsureValid();
         if (ContactRules.Clean(input.FirstName) == FirstName && ContactRules.Clean(input.LastName) == LastName
-            && ContactRules.Clean(input.Email) == Email && ContactRules.Clean(input.Phone) == Phone)
+            && ContactRules.Clean(input.Email) == Email && ContactRules.Clean(input.Phone) == Phone
+            && ContactRules.Clean(input.AddressLine) == AddressLine && ContactRules.Clean(input.PostalCode) == PostalCode
+            && ContactRules.Clean(input.City) == City && ContactRules.Clean(input.Country) == Country && input.Birthday == Birthday)
         {
             return false;
         }
@@ -84,7 +116,50 @@ public sealed class Customer
         return true;
     }
 
-    public CustomerInput ToInput() => new() { FirstName = FirstName, LastName = LastName, Email = Email, Phone = Phone };
+
+    /// <summary>Records a consent change; returns false when the status is already that.</summary>
+    public bool SetConsent(ConsentChannel channel, ConsentStatus status, ConsentOrigin origin, string? changedBy, DateTime nowUtc)
+    {
+        if (!Enum.IsDefined(channel) || !Enum.IsDefined(status) || !Enum.IsDefined(origin))
+        {
+            throw new DomainException("Unknown consent value.");
+        }
+
+        if (status == ConsentStatus.Subscribed && channel == ConsentChannel.Email && Email is null)
+        {
+            throw new DomainException("Add an email address before subscribing this person to email.", nameof(Email));
+        }
+
+        if (status == ConsentStatus.Subscribed && channel == ConsentChannel.Sms && Phone is null)
+        {
+            throw new DomainException("Add a phone number before subscribing this person to SMS.", nameof(Phone));
+        }
+
+        var current = channel == ConsentChannel.Email ? EmailConsent : SmsConsent;
+        if (current.Status == status)
+        {
+            return false;
+        }
+
+        var next = new ChannelConsent
+        {
+            Status = status,
+            ChangedAt = nowUtc,
+            Origin = origin,
+            ChangedBy = changedBy,
+            SubscribedAt = status == ConsentStatus.Subscribed ? nowUtc : null,
+        };
+        if (channel == ConsentChannel.Email)
+        {
+            EmailConsent = next;
+        }
+        else
+        {
+            SmsConsent = next;
+        }
+
+        return true;
+    }
 
     private void Apply(CustomerInput input, DateTime nowUtc)
     {
@@ -95,6 +170,11 @@ public sealed class Customer
         EmailKey = ContactRules.NormalizeEmail(input.Email);
         Phone = ContactRules.Clean(input.Phone);
         PhoneKey = ContactRules.PhoneKey(input.Phone);
+        AddressLine = ContactRules.Clean(input.AddressLine);
+        PostalCode = ContactRules.Clean(input.PostalCode);
+        City = ContactRules.Clean(input.City);
+        Country = ContactRules.Clean(input.Country);
+        Birthday = input.Birthday;
         SearchText = ContactRules.Fold($"{FirstName} {LastName} {Email}".TrimEnd());
         SortName = ContactRules.Fold($"{LastName} {FirstName}");
         UpdatedAt = nowUtc;

@@ -7,6 +7,14 @@ public sealed record CustomerDetails(
     string LastName,
     string? Email,
     string? Phone,
+    string? AddressLine,
+    string? PostalCode,
+    string? City,
+    string? Country,
+    DateOnly? Birthday,
+    CustomerSource Source,
+    bool HasAccount,
+    bool PhotoUploaded,
     DateTime CreatedAt,
     DateTime UpdatedAt,
     int Version,
@@ -14,7 +22,18 @@ public sealed record CustomerDetails(
 {
     public string FullName => $"{FirstName} {LastName}";
 
-    public CustomerInput ToInput() => new() { FirstName = FirstName, LastName = LastName, Email = Email, Phone = Phone };
+    public CustomerInput ToInput() => new()
+    {
+        FirstName = FirstName,
+        LastName = LastName,
+        Email = Email,
+        Phone = Phone,
+        AddressLine = AddressLine,
+        PostalCode = PostalCode,
+        City = City,
+        Country = Country,
+        Birthday = Birthday,
+    };
 }
 
 /// <summary>The activity aggregates, as the profile's summary shows them.</summary>

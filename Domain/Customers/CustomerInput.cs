@@ -16,6 +16,16 @@ public sealed class CustomerInput : IValidatableObject
 
     public string? Phone { get; set; }
 
+    public string? AddressLine { get; set; }
+
+    public string? PostalCode { get; set; }
+
+    public string? City { get; set; }
+
+    public string? Country { get; set; }
+
+    public DateOnly? Birthday { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
         Errors().Select(e => new ValidationResult(e.Message, [e.Field]));
 
@@ -40,6 +50,31 @@ public sealed class CustomerInput : IValidatableObject
         if (ContactRules.PhoneError(Phone) is { } phone)
         {
             yield return (nameof(Phone), phone);
+        }
+
+        if (ContactRules.TextError("Address", AddressLine, ContactRules.AddressLineMaxLength) is { } address)
+        {
+            yield return (nameof(AddressLine), address);
+        }
+
+        if (ContactRules.TextError("Postal code", PostalCode, ContactRules.PostalCodeMaxLength) is { } postalCode)
+        {
+            yield return (nameof(PostalCode), postalCode);
+        }
+
+        if (ContactRules.TextError("City", City, ContactRules.CityMaxLength) is { } city)
+        {
+            yield return (nameof(City), city);
+        }
+
+        if (ContactRules.TextError("Country", Country, ContactRules.CountryMaxLength) is { } country)
+        {
+            yield return (nameof(Country), country);
+        }
+
+        if (ContactRules.BirthdayError(Birthday, ContactRules.LatestBirthday()) is { } birthday)
+        {
+            yield return (nameof(Birthday), birthday);
         }
     }
 

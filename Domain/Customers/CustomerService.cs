@@ -33,7 +33,9 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Customers.AsNoTracking()
             .Where(c => c.Id == id)
-            .Select(c => new CustomerDetails(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.CreatedAt, c.UpdatedAt, c.Version,
+            .Select(c => new CustomerDetails(c.Id, c.FirstName, c.LastName, c.Email, c.Phone,
+                c.AddressLine, c.PostalCode, c.City, c.Country, c.Birthday, c.Source, c.HasAccount, c.PhotoUploaded,
+                c.CreatedAt, c.UpdatedAt, c.Version,
                 new CustomerEngagement(c.VisitCount, c.FirstVisitAt, c.LastVisitAt, c.OrderCount, c.TotalSpentMinor, c.FirstOrderAt, c.LastOrderAt)))
             .SingleOrDefaultAsync(ct)
             ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");

@@ -1,6 +1,8 @@
 using CustomerDirectory.Domain.Activity;
 using CustomerDirectory.Domain.Customers;
+using CustomerDirectory.Domain.Notes;
 using CustomerDirectory.Domain.Staff;
+using CustomerDirectory.Domain.Tags;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,6 +26,12 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<Visit> Visits => Set<Visit>();
 
     public DbSet<Order> Orders => Set<Order>();
+
+    public DbSet<Tag> Tags => Set<Tag>();
+
+    public DbSet<CustomerTag> CustomerTags => Set<CustomerTag>();
+
+    public DbSet<Note> Notes => Set<Note>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Bogus;
 using CustomerDirectory.Domain.Activity;
+using CustomerDirectory.Domain.Consent;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using Microsoft.EntityFrameworkCore;
@@ -16,13 +17,15 @@ namespace CustomerDirectory.Domain.Demo;
 /// Each person follows a rhythm: regulars come every week or so, lapsed customers came often and then stopped,
 /// occasional ones drop in a few times, some came once, some only order online. Rows are written with prepared
 /// INSERTs, one transaction per batch of profiles, and each profile's aggregates are computed from the very
-/// rows written with it (a test recounts them). Every profile still goes through <see cref="Customer.Create(CustomerInput, DateTime, DateTime)"/>,
+/// rows written with it (a test recounts them). Every profile still goes through <see cref="Customer.Create(CustomerInput, DateTime, DateTime, CustomerSource, bool, bool)"/>,
 /// so demo data obeys the same rules as typed data.
 /// </remarks>
 public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, MerchantOptions merchant, ILogger<DemoDataSeeder> logger)
 {
     private const int BatchSize = 5_000;
     private static readonly string[] Domains = ["gmail.com", "outlook.fr", "orange.fr", "free.fr", "yahoo.com", "proton.me", "laposte.net"];
+    private static readonly CustomerSource[] Sources = [CustomerSource.AddedByHand, CustomerSource.Checkout, CustomerSource.WebsiteSignUp, CustomerSource.Imported, CustomerSource.Api, CustomerSource.Unknown];
+    private static readonly float[] SourceWeights = [0.35f, 0.25f, 0.2f, 0.12f, 0.05f, 0.03f];
 
     /// <summary>Seeds <paramref name="count"/> profiles only when the directory has none.</summary>
     public async Task<int> SeedIfEmptyAsync(int count, CancellationToken ct = default)
@@ -51,6 +54,12 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
         await db.Database.OpenConnectionAsync(ct);
         try
         {
+            if (db.Database.IsSqlite())
+            {
+                // A bigger page cache for this connection only: index pages of a growing table stay in memory.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -262144;", ct); // 256 MiB
+            }
+
             var written = 0;
             long activities = 0;
             while (written < count)
@@ -87,9 +96,22 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
             LastName = last,
             Email = f.Random.Double() < 0.05 ? null : $"{Ascii(first)}.{Ascii(last)}{id}@{f.PickRandom(Domains)}",
             Phone = f.Random.Double() < 0.15 ? null : Phone(f),
+            Birthday = f.Random.Double() < 0.6 ? DateOnly.FromDateTime(now.AddDays(-f.Random.Int(16 * 365, 85 * 365))) : null,
         };
+        if (f.Random.Double() < 0.7)
+        {
+            input.AddressLine = f.Address.StreetAddress();
+            input.PostalCode = f.Address.ZipCode("#####");
+            input.City = f.Address.City();
+            input.Country = "France";
+        }
+
         var createdAt = now.AddMinutes(-f.Random.Int(60, 3 * 365 * 24 * 60));
-        var customer = Customer.Create(input, createdAt, now);
+        var source = f.Random.WeightedRandom(Sources, SourceWeights);
+        var customer = Customer.Create(input, createdAt, now, source, hasAccount: f.Random.Double() < 0.4, photoUploaded: f.Random.Double() < 0.15);
+
+        SeedConsent(f, customer, ConsentChannel.Email, createdAt, now);
+        SeedConsent(f, customer, ConsentChannel.Sms, createdAt, now);
 
         var visits = Visits(f, createdAt, now);
         var orders = new List<(DateTime At, long Minor, OrderKind Kind)>();
@@ -121,6 +143,24 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
         }
 
         return visits.Count + orders.Count;
+    }
+
+    /// <summary>A mix like a real list: most email addresses opted in at some point, some left, a few bounced.</summary>
+    private static void SeedConsent(Faker f, Customer customer, ConsentChannel channel, DateTime createdAt, DateTime now)
+    {
+        var reachable = channel == ConsentChannel.Email ? customer.Email is not null : customer.Phone is not null;
+        var roll = f.Random.Double();
+        var status = !reachable || roll < (channel == ConsentChannel.Email ? 0.25 : 0.55) ? ConsentStatus.NeverAsked
+            : roll < (channel == ConsentChannel.Email ? 0.80 : 0.85) ? ConsentStatus.Subscribed
+            : roll < 0.97 ? ConsentStatus.Unsubscribed
+            : ConsentStatus.Bounced;
+        if (status == ConsentStatus.NeverAsked)
+        {
+            return;
+        }
+
+        var origin = f.PickRandom(ConsentOrigin.Website, ConsentOrigin.Checkout, ConsentOrigin.AddedByHand, ConsentOrigin.Imported);
+        customer.SetConsent(channel, status, origin, origin == ConsentOrigin.AddedByHand ? "Demo staff" : null, Between(f, createdAt, now));
     }
 
     /// <summary>Visit times following one of the rhythms a merchant sees.</summary>
@@ -197,6 +237,9 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
             _customer = Command(connection, transaction,
                 "Customers",
                 "Id", "FirstName", "LastName", "Email", "EmailKey", "Phone", "PhoneKey", "SearchText", "SortName", "CreatedAt", "UpdatedAt", "Version",
+                "AddressLine", "PostalCode", "City", "Country", "Birthday", "Source", "HasAccount", "PhotoUploaded",
+                "EmailConsent_Status", "EmailConsent_ChangedAt", "EmailConsent_Origin", "EmailConsent_ChangedBy", "EmailConsent_SubscribedAt",
+                "SmsConsent_Status", "SmsConsent_ChangedAt", "SmsConsent_Origin", "SmsConsent_ChangedBy", "SmsConsent_SubscribedAt",
                 "VisitCount", "FirstVisitAt", "LastVisitAt", "OrderCount", "TotalSpentMinor", "FirstOrderAt", "LastOrderAt");
             _visit = Command(connection, transaction, "Visits", "CustomerId", "VisitedAt", "Location", "CreatedAt");
             _order = Command(connection, transaction, "Orders", "CustomerId", "OrderedAt", "AmountMinor", "Currency", "Kind", "CreatedAt");
@@ -205,6 +248,9 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
         public void Customer(int id, Customer c, List<DateTime> visits, List<(DateTime At, long Minor, OrderKind Kind)> orders) =>
             Execute(_customer,
                 id, c.FirstName, c.LastName, c.Email, c.EmailKey, c.Phone, c.PhoneKey, c.SearchText, c.SortName, c.CreatedAt, c.UpdatedAt, c.Version,
+                c.AddressLine, c.PostalCode, c.City, c.Country, c.Birthday, c.Source.ToString(), c.HasAccount, c.PhotoUploaded,
+                c.EmailConsent.Status.ToString(), c.EmailConsent.ChangedAt, c.EmailConsent.Origin.ToString(), c.EmailConsent.ChangedBy, c.EmailConsent.SubscribedAt,
+                c.SmsConsent.Status.ToString(), c.SmsConsent.ChangedAt, c.SmsConsent.Origin.ToString(), c.SmsConsent.ChangedBy, c.SmsConsent.SubscribedAt,
                 visits.Count, visits.Count == 0 ? null : visits.Min(), visits.Count == 0 ? null : visits.Max(),
                 orders.Count, orders.Sum(o => o.Minor), orders.Count == 0 ? null : orders.Min(o => o.At), orders.Count == 0 ? null : orders.Max(o => o.At));
 

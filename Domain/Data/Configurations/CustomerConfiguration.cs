@@ -1,3 +1,4 @@
+using CustomerDirectory.Domain.Consent;
 using CustomerDirectory.Domain.Customers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -17,7 +18,15 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         builder.Property(c => c.PhoneKey).HasMaxLength(ContactRules.PhoneMaxLength);
         builder.Property(c => c.SearchText).HasMaxLength((2 * ContactRules.NameMaxLength) + ContactRules.EmailMaxLength + 2).IsRequired();
         builder.Property(c => c.SortName).HasMaxLength((2 * ContactRules.NameMaxLength) + 1).IsRequired();
+        builder.Property(c => c.AddressLine).HasMaxLength(ContactRules.AddressLineMaxLength);
+        builder.Property(c => c.PostalCode).HasMaxLength(ContactRules.PostalCodeMaxLength);
+        builder.Property(c => c.City).HasMaxLength(ContactRules.CityMaxLength);
+        builder.Property(c => c.Country).HasMaxLength(ContactRules.CountryMaxLength);
+        builder.Property(c => c.Source).HasConversion<string>().HasMaxLength(16);
         builder.Property(c => c.Version).IsConcurrencyToken();
+        builder.Ignore(c => c.AcceptsMarketingEmail);
+        builder.ComplexProperty(c => c.EmailConsent, Consent);
+        builder.ComplexProperty(c => c.SmsConsent, Consent);
 
         builder.HasIndex(c => c.EmailKey).IsUnique().HasFilter("\"EmailKey\" IS NOT NULL");
         builder.HasIndex(c => new { c.SortName, c.Id });
@@ -28,5 +37,13 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         builder.HasIndex(c => new { c.OrderCount, c.Id });
         builder.HasIndex(c => new { c.LastOrderAt, c.Id });
         builder.HasIndex(c => new { c.LastVisitAt, c.Id });
+    }
+
+    private static void Consent(ComplexPropertyBuilder<ChannelConsent> consent)
+    {
+        consent.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+        consent.Property(c => c.Origin).HasConversion<string>().HasMaxLength(16);
+        consent.Property(c => c.ChangedBy).HasMaxLength(2 * ContactRules.NameMaxLength);
+        consent.Ignore(c => c.IsSubscribed);
     }
 }

@@ -1,0 +1,31 @@
+using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Notes;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerDirectory.Domain.Consent;
+
+/// <summary>Changes a person's marketing consent, recording when, how and by whom.</summary>
+public sealed class ConsentService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock)
+{
+    /// <summary>A change made by a staff member on the profile page.</summary>
+    public async Task<ChannelConsent> SetByStaffAsync(int customerId, ConsentChannel channel, ConsentStatus status, StaffActor staff, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(staff);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == customerId, ct)
+            ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
+        customer.SetConsent(channel, status, ConsentOrigin.AddedByHand, staff.Name, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        return channel == ConsentChannel.Email ? customer.EmailConsent : customer.SmsConsent;
+    }
+
+    public async Task<(ChannelConsent Email, ChannelConsent Sms)> GetAsync(int customerId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var consent = await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
+            .Select(c => new { c.EmailConsent, c.SmsConsent })
+            .SingleOrDefaultAsync(ct)
+            ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
+        return (consent.EmailConsent, consent.SmsConsent);
+    }
+}

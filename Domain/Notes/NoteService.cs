@@ -1,0 +1,58 @@
+using CustomerDirectory.Domain.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerDirectory.Domain.Notes;
+
+/// <summary>Internal notes. Anyone on staff reads and writes them; only the author edits or deletes their own.</summary>
+public sealed class NoteService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<NoteView>> ForCustomerAsync(int customerId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Notes.AsNoTracking()
+            .Where(n => n.CustomerId == customerId)
+            .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
+            .Select(n => new NoteView(n.Id, n.AuthorId, n.AuthorName, n.Text, n.CreatedAt, n.UpdatedAt))
+            .ToListAsync(ct);
+    }
+
+    public async Task<int> AddAsync(int customerId, StaffActor author, string? text, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(author);
+        var note = Note.Create(customerId, author.Id, author.Name, text, clock.GetUtcNow().UtcDateTime);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Customers.AnyAsync(c => c.Id == customerId, ct))
+        {
+            throw new NotFoundException("This profile does not exist (it may have been deleted).");
+        }
+
+        db.Notes.Add(note);
+        await db.SaveChangesAsync(ct);
+        return note.Id;
+    }
+
+    public async Task EditAsync(int noteId, StaffActor editor, string? text, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(editor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var note = await OwnNoteAsync(db, noteId, editor, "edit", ct);
+        note.Edit(text, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task DeleteAsync(int noteId, StaffActor editor, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(editor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Notes.Remove(await OwnNoteAsync(db, noteId, editor, "delete", ct));
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static async Task<Note> OwnNoteAsync(DirectoryDbContext db, int noteId, StaffActor editor, string verb, CancellationToken ct)
+    {
+        var note = await db.Notes.SingleOrDefaultAsync(n => n.Id == noteId, ct) ?? throw new NotFoundException("This note was deleted.");
+        return note.AuthorId == editor.Id
+            ? note
+            : throw new ForbiddenException($"Only {note.AuthorName}, who wrote this note, can {verb} it.");
+    }
+}
