@@ -20,8 +20,9 @@ public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, 
         }
 
         return await tags
-            .Select(t => new TagSummary(t.Id, t.Name, db.CustomerTags.Count(ct => ct.TagId == t.Id)))
-            .OrderByDescending(t => t.CustomerCount).ThenBy(t => t.Name)
+            .Select(t => new { t.Id, t.Name, t.NameKey, Count = db.CustomerTags.Count(x => x.TagId == t.Id) })
+            .OrderByDescending(t => t.Count).ThenBy(t => t.NameKey)
+            .Select(t => new TagSummary(t.Id, t.Name, t.Count))
             .ToListAsync(ct);
     }
 
@@ -42,9 +43,10 @@ public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, 
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.CustomerTags.AsNoTracking()
-            .Where(ct => ct.CustomerId == customerId)
-            .Join(db.Tags, ct => ct.TagId, t => t.Id, (_, t) => new TagRef(t.Id, t.Name))
-            .OrderBy(t => t.Name)
+            .Where(x => x.CustomerId == customerId)
+            .Join(db.Tags, x => x.TagId, t => t.Id, (_, t) => t)
+            .OrderBy(t => t.NameKey)
+            .Select(t => new TagRef(t.Id, t.Name))
             .ToListAsync(ct);
     }
 
