@@ -139,6 +139,7 @@ public sealed class AppServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "directory-browser-app.log"), Output);
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -137,6 +137,55 @@ public sealed partial class CustomerEditingTests() : BrowserSession(demoProfiles
         await Expect(page.Locator("tr.rz-data-row").First).ToContainTextAsync("Nora Vidal");
     }
 
+    [Fact]
+    public async Task Profile_Tags_Consent_AndNotes_WorkFromTheSidePanels()
+    {
+        var page = await SignedInPageAsync();
+        await page.GotoAsync("/customers/new");
+        await WaitForInteractiveAsync(page);
+        await page.Locator("input[name=FirstName]").FillAsync("Inès");
+        await page.Locator("input[name=LastName]").FillAsync("Moreau");
+        await page.GetByTestId("save").ClickAsync();
+        await page.WaitForURLAsync(ProfileUrl());
+        var profileUrl = page.Url;
+
+        // Tags: typed and added (Enter or the button), shown as chips, removable.
+        var tags = page.GetByTestId("tags");
+        await tags.Locator("#NewTag").FillAsync("Gluten-free");
+        await tags.Locator("#NewTag").PressAsync("Enter");
+        await Expect(tags.Locator(".tag-chip")).ToHaveTextAsync(["Gluten-free ×"]);
+        await tags.Locator("#NewTag").FillAsync("VIP");
+        await page.GetByTestId("add-tag").ClickAsync();
+        await Expect(tags.Locator(".tag-chip")).ToHaveCountAsync(2);
+        await tags.GetByLabel("Remove tag VIP").ClickAsync();
+        await Expect(tags.Locator(".tag-chip")).ToHaveCountAsync(1);
+
+        // Consent: email needs an address first.
+        var consent = page.GetByTestId("consent");
+        await consent.Locator("[data-channel=Email] .consent-status").ClickAsync();
+        await page.Locator(".rz-dropdown-item[aria-label=Subscribed]:visible").ClickAsync();
+        await Expect(consent).ToContainTextAsync("Add an email address before subscribing this person to email.");
+
+        // Notes: markup is shown as text, never run; the author can edit.
+        var notes = page.GetByTestId("notes");
+        await notes.Locator("textarea[name=NewNote]").FillAsync("<script>window.hacked = 1</script> Prefers <b>mornings</b>");
+        await page.GetByTestId("add-note").ClickAsync();
+        await Expect(notes.Locator(".note-text")).ToHaveTextAsync("<script>window.hacked = 1</script> Prefers <b>mornings</b>");
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.hacked ?? null"));
+        await Expect(notes.Locator(".note-meta")).ToContainTextAsync("Olivia Owner");
+
+        // Renaming the tag centrally shows on the profile.
+        await page.GotoAsync("/settings/tags");
+        await WaitForInteractiveAsync(page);
+        var row = page.Locator("tr.rz-data-row", new() { HasTextString = "Gluten-free" });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
+        await page.Locator("input[name=RenameTag]").FillAsync("Sans gluten");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.Locator("tr.rz-data-row", new() { HasTextString = "Sans gluten" })).ToContainTextAsync("1");
+        await page.GotoAsync(profileUrl);
+        await Expect(page.GetByTestId("tags").Locator(".tag-chip")).ToHaveTextAsync(["Sans gluten ×"]);
+    }
+
     [GeneratedRegex(@"/customers/\d+$")]
     private static partial Regex ProfileUrl();
 }
