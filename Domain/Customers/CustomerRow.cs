@@ -11,4 +11,5 @@ public sealed record CustomerRow(
     long TotalSpentMinor,
     int OrderCount,
     DateTime? LastOrderAt,
-    DateTime? LastVisitAt);
+    DateTime? LastVisitAt,
+    DateTime? EmailSubscribedAt);

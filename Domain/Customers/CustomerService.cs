@@ -23,7 +23,7 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
         var rows = await Sort(query, search.Sort, search.Descending)
             .Skip(skip)
             .Take(take)
-            .Select(c => new CustomerRow(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.CreatedAt, c.TotalSpentMinor, c.OrderCount, c.LastOrderAt, c.LastVisitAt))
+            .Select(c => new CustomerRow(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.CreatedAt, c.TotalSpentMinor, c.OrderCount, c.LastOrderAt, c.LastVisitAt, c.EmailConsent.SubscribedAt))
             .ToListAsync(ct);
         return new CustomerPage(rows, total);
     }
@@ -129,6 +129,8 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
         (CustomerSort.LastOrderAt, true) => query.OrderByDescending(c => c.LastOrderAt).ThenByDescending(c => c.Id),
         (CustomerSort.LastVisitAt, false) => query.OrderBy(c => c.LastVisitAt).ThenBy(c => c.Id),
         (CustomerSort.LastVisitAt, true) => query.OrderByDescending(c => c.LastVisitAt).ThenByDescending(c => c.Id),
+        (CustomerSort.SubscribedAt, false) => query.OrderBy(c => c.EmailConsent.SubscribedAt).ThenBy(c => c.Id),
+        (CustomerSort.SubscribedAt, true) => query.OrderByDescending(c => c.EmailConsent.SubscribedAt).ThenByDescending(c => c.Id),
         (_, false) => query.OrderBy(c => c.SortName).ThenBy(c => c.Id),
         (_, true) => query.OrderByDescending(c => c.SortName).ThenByDescending(c => c.Id),
     };

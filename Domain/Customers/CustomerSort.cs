@@ -9,4 +9,5 @@ public enum CustomerSort
     OrderCount,
     LastOrderAt,
     LastVisitAt,
+    SubscribedAt,
 }

@@ -112,4 +112,21 @@ public sealed class ProfileDetailsTests : DatabaseTest
         Assert.Equal(ConsentStatus.Subscribed, (await Db.Get<ConsentService>().GetAsync(id)).Email.Status);
         Assert.Equal("Lyon", (await Db.Customers.GetAsync(id)).City);
     }
+
+    [Fact]
+    public async Task Directory_SortsBySubscribedDate_NewestFirst_ThenTheUnsubscribed()
+    {
+        var consent = Db.Get<ConsentService>();
+        var early = await Db.AddAsync(ACustomer());
+        var late = await Db.AddAsync(ACustomer());
+        var never = await Db.AddAsync(ACustomer());
+        await consent.SetByStaffAsync(early, ConsentChannel.Email, ConsentStatus.Subscribed, Clerk);
+        Db.Clock.Advance(TimeSpan.FromDays(1));
+        await consent.SetByStaffAsync(late, ConsentChannel.Email, ConsentStatus.Subscribed, Clerk);
+
+        var page = await Db.Customers.SearchAsync(new CustomerSearch(Sort: CustomerSort.SubscribedAt, Descending: true));
+
+        Assert.Equal([late, early, never], page.Rows.Select(r => r.Id));
+        Assert.Null(page.Rows[2].EmailSubscribedAt);
+    }
 }

@@ -17,6 +17,7 @@ internal static class CustomerGridQuery
             nameof(CustomerRow.OrderCount) => CustomerSort.OrderCount,
             nameof(CustomerRow.LastOrderAt) => CustomerSort.LastOrderAt,
             nameof(CustomerRow.LastVisitAt) => CustomerSort.LastVisitAt,
+            nameof(CustomerRow.EmailSubscribedAt) => CustomerSort.SubscribedAt,
             _ => CustomerSort.Name,
         };
         return new CustomerSearch(
