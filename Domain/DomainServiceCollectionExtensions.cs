@@ -1,5 +1,6 @@
 using CustomerDirectory.Domain.Activity;
 using CustomerDirectory.Domain.Consent;
+using CustomerDirectory.Domain.CustomFields;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Demo;
@@ -45,6 +46,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<TagService>();
         services.AddSingleton<NoteService>();
         services.AddSingleton<ConsentService>();
+        services.AddSingleton<CustomFieldService>();
         services.AddSingleton<DemoDataSeeder>();
         services.AddSingleton<SetupState>();
         return services;

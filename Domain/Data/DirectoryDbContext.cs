@@ -1,4 +1,5 @@
 using CustomerDirectory.Domain.Activity;
+using CustomerDirectory.Domain.CustomFields;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Notes;
 using CustomerDirectory.Domain.Staff;
@@ -32,6 +33,12 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<CustomerTag> CustomerTags => Set<CustomerTag>();
 
     public DbSet<Note> Notes => Set<Note>();
+
+    public DbSet<CustomField> CustomFields => Set<CustomField>();
+
+    public DbSet<CustomFieldOption> CustomFieldOptions => Set<CustomFieldOption>();
+
+    public DbSet<CustomFieldValue> CustomFieldValues => Set<CustomFieldValue>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

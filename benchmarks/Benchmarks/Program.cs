@@ -1,0 +1,124 @@
+// A timing harness for the directory's hot paths on a real SQLite file. It prints numbers; it asserts nothing.
+//
+//   dotnet run -c Release --project benchmarks/Benchmarks -- [--data FOLDER] [--seed N]
+//
+// With --data, it measures the database in FOLDER (e.g. one made by `App -- --seed-demo 1000000`); otherwise it
+// seeds N demo profiles (default 100,000) into a temp folder first. Either way it adds one profile with 5,000
+// visits and 500 orders, the worst case a counter clerk opens.
+using System.Diagnostics;
+using System.Globalization;
+using CustomerDirectory.Domain;
+using CustomerDirectory.Domain.Activity;
+using CustomerDirectory.Domain.Consent;
+using CustomerDirectory.Domain.Customers;
+using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Demo;
+using CustomerDirectory.Domain.Notes;
+using CustomerDirectory.Domain.Staff;
+using CustomerDirectory.Domain.Tags;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+var dataArg = Arg("--data");
+var seed = int.Parse(Arg("--seed") ?? "100000", CultureInfo.InvariantCulture);
+var folder = dataArg ?? Path.Combine(Path.GetTempPath(), "directory-bench", Guid.NewGuid().ToString("N"));
+var configuration = new ConfigurationBuilder()
+    .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataFolder"] = folder, ["Merchant:TimeZone"] = "Europe/Paris" })
+    .Build();
+var services = new ServiceCollection().AddLogging().AddDomain(configuration);
+services.AddStaffAccounts();
+await using var provider = services.BuildServiceProvider();
+await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+
+var customers = provider.GetRequiredService<CustomerService>();
+if (dataArg is null)
+{
+    var watch = Stopwatch.StartNew();
+    await provider.GetRequiredService<DemoDataSeeder>().SeedAsync(seed, progress: null);
+    Console.WriteLine(Invariant($"Seeded {seed:N0} profiles in {watch.Elapsed.TotalSeconds:F1} s"));
+}
+
+var total = (await customers.SearchAsync(new CustomerSearch(Take: 1))).Total;
+Console.WriteLine(Invariant($"Directory: {total:N0} profiles in {folder}"));
+Console.WriteLine(Invariant($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}"));
+Console.WriteLine();
+
+var heavy = await AddHeavyProfileAsync(provider);
+var activity = provider.GetRequiredService<ActivityService>();
+var tags = provider.GetRequiredService<TagService>();
+var notes = provider.GetRequiredService<NoteService>();
+var consent = provider.GetRequiredService<ConsentService>();
+
+await Measure("profile page data, 5,000 visits + 500 orders (profile, first 50 of timeline, tags, notes, consent)", async () =>
+{
+    await customers.GetAsync(heavy);
+    await activity.GetTimelineAsync(heavy, 0, 50);
+    await tags.ForCustomerAsync(heavy);
+    await notes.ForCustomerAsync(heavy);
+    await consent.GetAsync(heavy);
+});
+await Measure("timeline page 50 at offset 4,000", () => activity.GetTimelineAsync(heavy, 4_000, 50));
+await Measure("record a visit (transaction + aggregates), 5,000-visit profile", () => activity.RecordVisitAsync(heavy, new VisitInput()));
+await Measure("directory first page, by name (count + 25 rows)", () => customers.SearchAsync(new CustomerSearch()));
+await Measure("directory first page, by total spent desc", () => customers.SearchAsync(new CustomerSearch(Sort: CustomerSort.TotalSpent, Descending: true)));
+await Measure("directory first page, by last visit desc", () => customers.SearchAsync(new CustomerSearch(Sort: CustomerSort.LastVisitAt, Descending: true)));
+await Measure("directory first page, by subscribed date desc", () => customers.SearchAsync(new CustomerSearch(Sort: CustomerSort.SubscribedAt, Descending: true)), runs: 5);
+await Measure("directory page 1,000 by name", () => customers.SearchAsync(new CustomerSearch(Skip: 25_000)));
+await Measure("search \"dupont\" (count + first page)", () => customers.SearchAsync(new CustomerSearch("dupont")), runs: 5);
+await Measure("search \"marie dupont\"", () => customers.SearchAsync(new CustomerSearch("marie dupont")), runs: 5);
+await Measure("search phone \"06 12 34\"", () => customers.SearchAsync(new CustomerSearch("06 12 34")), runs: 5);
+await Measure("tags list with counts", () => tags.ListAsync(), runs: 5);
+
+if (dataArg is null)
+{
+    await provider.DisposeAsync();
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(folder, recursive: true);
+}
+
+static async Task Measure(string name, Func<Task> action, int runs = 20)
+{
+    await action(); // warm-up: plans compiled, pages cached
+    var times = new List<double>();
+    for (var i = 0; i < runs; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        await action();
+        times.Add(watch.Elapsed.TotalMilliseconds);
+    }
+
+    times.Sort();
+    Console.WriteLine(Invariant($"{name,-100} median {times[times.Count / 2],8:F2} ms   max {times[^1],8:F2} ms   ({runs} runs)"));
+}
+
+static async Task<int> AddHeavyProfileAsync(IServiceProvider provider)
+{
+    var id = await provider.GetRequiredService<CustomerService>().CreateAsync(new CustomerInput { FirstName = "Heavy", LastName = "Regular" });
+    var factory = provider.GetRequiredService<IDbContextFactory<DirectoryDbContext>>();
+    var now = DateTime.UtcNow;
+    await using var db = await factory.CreateDbContextAsync();
+    db.ChangeTracker.AutoDetectChangesEnabled = false;
+    for (var i = 0; i < 5_000; i++)
+    {
+        db.Visits.Add(Visit.Create(id, now.AddHours(-6 * i), i % 3 == 0 ? "Bastille" : null, now));
+    }
+
+    for (var i = 0; i < 500; i++)
+    {
+        db.Orders.Add(Order.Create(id, now.AddHours(-60 * i), 1_000 + i, "EUR", OrderKind.OneOff, now));
+    }
+
+    await db.SaveChangesAsync();
+    await using var transaction = await db.Database.BeginTransactionAsync();
+    await ActivityService.RefreshVisitAggregatesAsync(db, id, default);
+    await ActivityService.RefreshOrderAggregatesAsync(db, id, default);
+    await transaction.CommitAsync();
+    await provider.GetRequiredService<TagService>().AddToCustomerAsync(id, "Regular");
+    await provider.GetRequiredService<NoteService>().AddAsync(id, new StaffActor("bench", "Bench"), "Comes every morning.");
+    return id;
+}
+
+string? Arg(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
