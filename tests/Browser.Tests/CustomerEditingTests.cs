@@ -186,6 +186,57 @@ public sealed partial class CustomerEditingTests() : BrowserSession(demoProfiles
         await Expect(page.GetByTestId("tags").Locator(".tag-chip")).ToHaveTextAsync(["Sans gluten ×"]);
     }
 
+    [Fact]
+    public async Task CustomFields_DefinedInSettings_AppearOnAnOpenProfile_KeepValuesThroughRenames_AndDeletionSaysHowMany()
+    {
+        var profile = await SignedInPageAsync();
+        await profile.GotoAsync("/customers/new");
+        await WaitForInteractiveAsync(profile);
+        await profile.Locator("input[name=FirstName]").FillAsync("Paul");
+        await profile.Locator("input[name=LastName]").FillAsync("Girard");
+        await profile.GetByTestId("save").ClickAsync();
+        await profile.WaitForURLAsync(ProfileUrl());
+        var fields = profile.GetByTestId("custom-fields");
+        await Expect(fields).ToContainTextAsync("No custom fields yet.");
+
+        // The owner defines two fields in Settings, in another tab.
+        var settings = await profile.Context.NewPageAsync();
+        await settings.GotoAsync("/settings/fields");
+        await WaitForInteractiveAsync(settings);
+        await settings.Locator("input[name=NewFieldName]").FillAsync("Referral?");
+        await settings.GetByTestId("add-field").ClickAsync();
+        await Expect(settings.GetByTestId("field")).ToHaveCountAsync(1);
+        await settings.Locator("input[name=NewFieldName]").FillAsync("Preferred stylist");
+        await settings.Locator(".field-new .field-type").ClickAsync();
+        await settings.Locator(".rz-dropdown-item[aria-label='Single choice']:visible").ClickAsync();
+        await settings.Locator("textarea[name=NewFieldOptions]").FillAsync("Camille\nSam");
+        await settings.GetByTestId("add-field").ClickAsync();
+        await Expect(settings.GetByTestId("field")).ToHaveCountAsync(2);
+
+        // The open profile shows them at once; values save on change.
+        await Expect(fields.Locator(".custom-field")).ToHaveCountAsync(2);
+        await fields.Locator("[data-field='Referral?'] .rz-switch").ClickAsync();
+        await fields.Locator("[data-field='Preferred stylist'] .rz-dropdown").ClickAsync();
+        await profile.Locator(".rz-dropdown-item[aria-label=Sam]:visible").ClickAsync();
+        await Expect(fields.Locator("[data-field='Preferred stylist']")).ToContainTextAsync("Sam");
+
+        // Renaming the option keeps the choice.
+        var stylist = settings.Locator("[data-field='Preferred stylist']");
+        await stylist.Locator(".field-options input[aria-label='Option label']").Nth(1).FillAsync("Samuel");
+        await stylist.Locator(".field-options input[aria-label='Option label']").Nth(1).PressAsync("Tab");
+        await Expect(settings.GetByText("Option renamed")).ToBeVisibleAsync();
+        await profile.ReloadAsync();
+        await WaitForInteractiveAsync(profile);
+        await Expect(profile.GetByTestId("custom-fields").Locator("[data-field='Preferred stylist']")).ToContainTextAsync("Samuel");
+        await Expect(profile.GetByTestId("custom-fields").Locator("[data-field='Referral?'] .rz-switch-checked")).ToHaveCountAsync(1);
+
+        // Deleting asks, naming how many profiles hold a value.
+        await stylist.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await Expect(settings.Locator(".rz-dialog")).ToContainTextAsync("1 profile has a value for it, which will be erased.");
+        await settings.GetByRole(AriaRole.Button, new() { Name = "Keep it" }).ClickAsync();
+        await Expect(settings.GetByTestId("field")).ToHaveCountAsync(2);
+    }
+
     [GeneratedRegex(@"/customers/\d+$")]
     private static partial Regex ProfileUrl();
 }
