@@ -2,6 +2,7 @@ using System.Data.Common;
 using Bogus;
 using CustomerDirectory.Domain.Activity;
 using CustomerDirectory.Domain.Consent;
+using CustomerDirectory.Domain.CustomFields;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +27,34 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
     private static readonly string[] Domains = ["gmail.com", "outlook.fr", "orange.fr", "free.fr", "yahoo.com", "proton.me", "laposte.net"];
     private static readonly CustomerSource[] Sources = [CustomerSource.AddedByHand, CustomerSource.Checkout, CustomerSource.WebsiteSignUp, CustomerSource.Imported, CustomerSource.Api, CustomerSource.Unknown];
     private static readonly float[] SourceWeights = [0.35f, 0.25f, 0.2f, 0.12f, 0.05f, 0.03f];
+    private static readonly string[] Allergies = ["Nuts", "Latex", "Gluten", "Lactose", "Fragrances", "Nickel", "Ammonia (hair colour)"];
+
+    private sealed record DemoFields(int Referral, int Stylist, int[] Stylists, int Allergies);
+
+    /// <summary>The demo merchant's custom fields, created once: a toggle, a select and a text.</summary>
+    private static async Task<DemoFields> EnsureDemoFieldsAsync(DirectoryDbContext db, DateTime now, CancellationToken ct)
+    {
+        async Task<CustomField> FieldAsync(string name, CustomFieldType type, string[] options)
+        {
+            var key = ContactRules.Fold(name);
+            var field = await db.CustomFields.Include(f => f.Options).SingleOrDefaultAsync(f => f.NameKey == key, ct);
+            if (field is null)
+            {
+                var position = (await db.CustomFields.MaxAsync(f => (int?)f.Position, ct) ?? 0) + 1;
+                field = CustomField.Create(name, type, CustomFieldVisibility.Visible, position, now);
+                field.Options.AddRange(options.Select((label, i) => CustomFieldOption.Create(label, i)));
+                db.CustomFields.Add(field);
+                await db.SaveChangesAsync(ct);
+            }
+
+            return field;
+        }
+
+        var referral = await FieldAsync("Referral?", CustomFieldType.Toggle, []);
+        var stylist = await FieldAsync("Preferred stylist", CustomFieldType.Select, ["Camille", "Jordan", "Sam", "Inès"]);
+        var allergies = await FieldAsync("Allergies", CustomFieldType.Text, []);
+        return new DemoFields(referral.Id, stylist.Id, [.. stylist.Options.Select(o => o.Id)], allergies.Id);
+    }
 
     /// <summary>Seeds <paramref name="count"/> profiles only when the directory has none.</summary>
     public async Task<int> SeedIfEmptyAsync(int count, CancellationToken ct = default)
@@ -49,6 +78,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var firstId = (await db.Customers.MaxAsync(c => (int?)c.Id, ct) ?? 0) + 1;
         var faker = new Faker("fr") { Random = new Randomizer(20261122 + firstId) };
+        var fields = await EnsureDemoFieldsAsync(db, now, ct);
 
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
@@ -69,7 +99,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
                 using var writer = new BatchWriter(connection, transaction);
                 for (var i = 0; i < size; i++)
                 {
-                    activities += WritePerson(writer, faker, firstId + written + i, now);
+                    activities += WritePerson(writer, faker, firstId + written + i, now, fields);
                 }
 
                 await transaction.CommitAsync(ct);
@@ -86,7 +116,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
         }
     }
 
-    private int WritePerson(BatchWriter writer, Faker f, int id, DateTime now)
+    private int WritePerson(BatchWriter writer, Faker f, int id, DateTime now, DemoFields fields)
     {
         var first = f.Name.FirstName();
         var last = f.Name.LastName();
@@ -140,6 +170,21 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
         foreach (var order in orders)
         {
             writer.Order(id, order.At, order.Minor, merchant.Currency, order.Kind, now);
+        }
+
+        if (f.Random.Double() < 0.3)
+        {
+            writer.FieldValue(id, fields.Referral, flag: f.Random.Double() < 0.4);
+        }
+
+        if (f.Random.Double() < 0.35)
+        {
+            writer.FieldValue(id, fields.Stylist, option: f.PickRandom(fields.Stylists));
+        }
+
+        if (f.Random.Double() < 0.08)
+        {
+            writer.FieldValue(id, fields.Allergies, text: f.PickRandom(Allergies));
         }
 
         return visits.Count + orders.Count;
@@ -231,6 +276,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
         private readonly DbCommand _customer;
         private readonly DbCommand _visit;
         private readonly DbCommand _order;
+        private readonly DbCommand _fieldValue;
 
         public BatchWriter(DbConnection connection, DbTransaction transaction)
         {
@@ -243,6 +289,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
                 "VisitCount", "FirstVisitAt", "LastVisitAt", "OrderCount", "TotalSpentMinor", "FirstOrderAt", "LastOrderAt");
             _visit = Command(connection, transaction, "Visits", "CustomerId", "VisitedAt", "Location", "CreatedAt");
             _order = Command(connection, transaction, "Orders", "CustomerId", "OrderedAt", "AmountMinor", "Currency", "Kind", "CreatedAt");
+            _fieldValue = Command(connection, transaction, "CustomFieldValues", "CustomerId", "FieldId", "Flag", "OptionId", "Text");
         }
 
         public void Customer(int id, Customer c, List<DateTime> visits, List<(DateTime At, long Minor, OrderKind Kind)> orders) =>
@@ -259,7 +306,11 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
             _customer.Dispose();
             _visit.Dispose();
             _order.Dispose();
+            _fieldValue.Dispose();
         }
+
+        public void FieldValue(int customerId, int fieldId, bool? flag = null, int? option = null, string? text = null) =>
+            Execute(_fieldValue, customerId, fieldId, flag, option, text);
 
         public void Visit(int customerId, DateTime at, DateTime now) => Execute(_visit, customerId, at, null, now);
 

@@ -72,6 +72,15 @@ public sealed class DatabaseTests : DatabaseTest
         // Some regulars (a visit in the last two weeks and many before) and some lapsed (none for 90 days, several before).
         Assert.True(customers.Count(c => c.VisitCount >= 8 && c.LastVisitAt > now.AddDays(-14)) > 600);
         Assert.True(customers.Count(c => c.VisitCount >= 4 && c.LastVisitAt < now.AddDays(-90)) > 300);
+
+        // The demo merchant's custom fields, created once, with plausible shares of values readable through the service.
+        var fields = await Db.Get<CustomFields.CustomFieldService>().ListAsync();
+        Assert.Equal(["Referral?", "Preferred stylist", "Allergies"], fields.Select(f => f.Name));
+        var stylistHolders = await Db.Get<CustomFields.CustomFieldService>().CountHoldersAsync(fields[1].Id);
+        Assert.InRange(stylistHolders, 1_800, 2_500);
+        var someone = (await context.CustomFieldValues.AsNoTracking().FirstAsync(v => v.FieldId == fields[1].Id)).CustomerId;
+        Assert.Contains((await Db.Get<CustomFields.CustomFieldService>().ValuesAsync(someone)).Single(v => v.FieldId == fields[1].Id).OptionIds.Single(), fields[1].Options.Select(o => o.Id));
+        Assert.InRange(await context.Customers.CountAsync(c => c.EmailConsent.Status == Consent.ConsentStatus.Subscribed), 2_500, 4_500);
     }
 
     [Fact]
