@@ -43,6 +43,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<CustomerService>();
         services.AddSingleton<ActivityService>();
+        services.AddSingleton<LoyaltyService>();
         services.AddSingleton<TagService>();
         services.AddSingleton<NoteService>();
         services.AddSingleton<ConsentService>();

@@ -22,6 +22,7 @@ public enum ActivityKind
 {
     Visit,
     Order,
+    Donation,
 }
 
 /// <summary>One line of a profile's timeline.</summary>

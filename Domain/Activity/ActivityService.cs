@@ -22,7 +22,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
         Check(ActivityRules.LocationError(input.Location), nameof(VisitInput.Location));
 
         var visit = Visit.Create(customerId, at, ContactRules.Clean(input.Location), now);
-        await WriteAsync(customerId, refreshVisits: true, db =>
+        await WriteAsync(customerId, Aggregate.Visits, db =>
         {
             db.Visits.Add(visit);
             return Task.CompletedTask;
@@ -43,7 +43,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
         }
 
         var order = Order.Create(customerId, at, Money.ToMinor(input.Amount!.Value), merchant.Currency, input.Kind, now);
-        await WriteAsync(customerId, refreshVisits: false, db =>
+        await WriteAsync(customerId, Aggregate.Orders, db =>
         {
             db.Orders.Add(order);
             return Task.CompletedTask;
@@ -52,7 +52,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
     }
 
     public Task DeleteVisitAsync(int customerId, int visitId, CancellationToken ct = default) =>
-        WriteAsync(customerId, refreshVisits: true, async db =>
+        WriteAsync(customerId, Aggregate.Visits, async db =>
         {
             if (await db.Visits.Where(v => v.Id == visitId && v.CustomerId == customerId).ExecuteDeleteAsync(ct) == 0)
             {
@@ -61,7 +61,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
         }, ct);
 
     public Task DeleteOrderAsync(int customerId, int orderId, CancellationToken ct = default) =>
-        WriteAsync(customerId, refreshVisits: false, async db =>
+        WriteAsync(customerId, Aggregate.Orders, async db =>
         {
             if (await db.Orders.Where(o => o.Id == orderId && o.CustomerId == customerId).ExecuteDeleteAsync(ct) == 0)
             {
@@ -69,7 +69,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
             }
         }, ct);
 
-    /// <summary>Visits and orders together, newest first.</summary>
+    /// <summary>Visits, orders and donations together, newest first.</summary>
     public async Task<ActivityPage> GetTimelineAsync(int customerId, int skip, int take, CancellationToken ct = default)
     {
         skip = Math.Max(0, skip);
@@ -78,7 +78,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var counts = await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
-            .Select(c => new { c.VisitCount, c.OrderCount })
+            .Select(c => new { c.VisitCount, c.OrderCount, c.DonationCount })
             .SingleOrDefaultAsync(ct)
             ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
 
@@ -91,14 +91,26 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
             .OrderByDescending(o => o.OrderedAt).ThenByDescending(o => o.Id).Take(window)
             .Select(o => new ActivityEntry(ActivityKind.Order, o.Id, o.OrderedAt, null, o.AmountMinor, o.Currency, o.Kind))
             .ToListAsync(ct);
-        var entries = visits.Concat(orders)
+        var donations = await db.Donations.AsNoTracking().Where(d => d.CustomerId == customerId)
+            .OrderByDescending(d => d.DonatedAt).ThenByDescending(d => d.Id).Take(window)
+            .Select(d => new ActivityEntry(ActivityKind.Donation, d.Id, d.DonatedAt, null, d.AmountMinor, d.Currency, null))
+            .ToListAsync(ct);
+        var entries = visits.Concat(orders).Concat(donations)
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Kind).ThenByDescending(e => e.Id)
             .Skip(skip).Take(take)
             .ToList();
-        return new ActivityPage(entries, counts.VisitCount + counts.OrderCount);
+        return new ActivityPage(entries, counts.VisitCount + counts.OrderCount + counts.DonationCount);
     }
 
-    private async Task WriteAsync(int customerId, bool refreshVisits, Func<DirectoryDbContext, Task> change, CancellationToken ct)
+    private enum Aggregate
+    {
+        Visits,
+        Orders,
+        Donations,
+        Memberships,
+    }
+
+    private async Task WriteAsync(int customerId, Aggregate aggregate, Func<DirectoryDbContext, Task> change, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // SQLite: an IMMEDIATE transaction, so writers to the same profile queue up and each recount sees the others.
@@ -111,7 +123,13 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
 
         await change(db);
         await db.SaveChangesAsync(ct);
-        await (refreshVisits ? RefreshVisitAggregatesAsync(db, customerId, ct) : RefreshOrderAggregatesAsync(db, customerId, ct));
+        await (aggregate switch
+        {
+            Aggregate.Visits => RefreshVisitAggregatesAsync(db, customerId, ct),
+            Aggregate.Orders => RefreshOrderAggregatesAsync(db, customerId, ct),
+            Aggregate.Donations => RefreshDonationAggregatesAsync(db, customerId, ct),
+            _ => RefreshMembershipAggregatesAsync(db, customerId, ct),
+        });
         await transaction.CommitAsync(ct);
     }
 
@@ -127,6 +145,97 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
             .SetProperty(c => c.TotalSpentMinor, c => db.Orders.Where(o => o.CustomerId == c.Id).Sum(o => o.AmountMinor))
             .SetProperty(c => c.FirstOrderAt, c => db.Orders.Where(o => o.CustomerId == c.Id).Min(o => (DateTime?)o.OrderedAt))
             .SetProperty(c => c.LastOrderAt, c => db.Orders.Where(o => o.CustomerId == c.Id).Max(o => (DateTime?)o.OrderedAt)), ct);
+
+    internal static Task<int> RefreshDonationAggregatesAsync(DirectoryDbContext db, int customerId, CancellationToken ct) =>
+        db.Customers.Where(c => c.Id == customerId).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.DonationCount, c => db.Donations.Count(d => d.CustomerId == c.Id))
+            .SetProperty(c => c.DonationTotalMinor, c => db.Donations.Where(d => d.CustomerId == c.Id).Sum(d => d.AmountMinor))
+            .SetProperty(c => c.FirstDonationAt, c => db.Donations.Where(d => d.CustomerId == c.Id).Min(d => (DateTime?)d.DonatedAt))
+            .SetProperty(c => c.LastDonationAt, c => db.Donations.Where(d => d.CustomerId == c.Id).Max(d => (DateTime?)d.DonatedAt)), ct);
+
+    internal static Task<int> RefreshMembershipAggregatesAsync(DirectoryDbContext db, int customerId, CancellationToken ct) =>
+        db.Customers.Where(c => c.Id == customerId).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.ActiveMembershipCount, c => db.Memberships.Count(m => m.CustomerId == c.Id && m.Status == MembershipStatus.Active)), ct);
+
+    public async Task<int> RecordDonationAsync(int customerId, DonationInput input, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var at = input.At ?? now;
+        Check(ActivityRules.WhenError("donation", at, now), nameof(DonationInput.At));
+        Check(ActivityRules.AmountError(input.Amount), nameof(DonationInput.Amount));
+        if (input.Amount == 0)
+        {
+            throw new DomainException("A donation must be more than zero.", nameof(DonationInput.Amount));
+        }
+
+        var donation = Donation.Create(customerId, at, Money.ToMinor(input.Amount!.Value), merchant.Currency, now);
+        await WriteAsync(customerId, Aggregate.Donations, db =>
+        {
+            db.Donations.Add(donation);
+            return Task.CompletedTask;
+        }, ct);
+        return donation.Id;
+    }
+
+    public Task DeleteDonationAsync(int customerId, int donationId, CancellationToken ct = default) =>
+        WriteAsync(customerId, Aggregate.Donations, async db =>
+        {
+            if (await db.Donations.Where(d => d.Id == donationId && d.CustomerId == customerId).ExecuteDeleteAsync(ct) == 0)
+            {
+                throw new NotFoundException("This donation was already deleted.");
+            }
+        }, ct);
+
+    public async Task<IReadOnlyList<MembershipView>> MembershipsAsync(int customerId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Memberships.AsNoTracking().Where(m => m.CustomerId == customerId)
+            .OrderBy(m => m.Status).ThenByDescending(m => m.StartedAt)
+            .Select(m => new MembershipView(m.Id, m.Plan, m.Status, m.StartedAt, m.Recurring, m.RateMinor, m.Currency))
+            .ToListAsync(ct);
+    }
+
+    public async Task<int> AddMembershipAsync(int customerId, MembershipInput input, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var plan = ContactRules.Clean(input.Plan) ?? throw new DomainException("Name the plan.", nameof(MembershipInput.Plan));
+        Check(plan.Length > Membership.PlanMaxLength || plan.Any(char.IsControl) ? $"A plan name can be at most {Membership.PlanMaxLength} characters." : null, nameof(MembershipInput.Plan));
+        var started = input.StartedAt ?? now;
+        Check(ActivityRules.WhenError("membership start", started, now + TimeSpan.FromDays(366)), nameof(MembershipInput.StartedAt));
+        Check(ActivityRules.AmountError(input.Rate), nameof(MembershipInput.Rate));
+
+        var membership = Membership.Create(customerId, plan, started, input.Recurring, Money.ToMinor(input.Rate!.Value), merchant.Currency, now);
+        await WriteAsync(customerId, Aggregate.Memberships, db =>
+        {
+            db.Memberships.Add(membership);
+            return Task.CompletedTask;
+        }, ct);
+        return membership.Id;
+    }
+
+    public Task SetMembershipStatusAsync(int customerId, int membershipId, MembershipStatus status, CancellationToken ct = default) =>
+        WriteAsync(customerId, Aggregate.Memberships, async db =>
+        {
+            if (!Enum.IsDefined(status))
+            {
+                throw new DomainException("Unknown membership status.");
+            }
+
+            var membership = await db.Memberships.SingleOrDefaultAsync(m => m.Id == membershipId && m.CustomerId == customerId, ct)
+                ?? throw new NotFoundException("This membership was deleted.");
+            membership.SetStatus(status, clock.GetUtcNow().UtcDateTime);
+        }, ct);
+
+    public Task DeleteMembershipAsync(int customerId, int membershipId, CancellationToken ct = default) =>
+        WriteAsync(customerId, Aggregate.Memberships, async db =>
+        {
+            if (await db.Memberships.Where(m => m.Id == membershipId && m.CustomerId == customerId).ExecuteDeleteAsync(ct) == 0)
+            {
+                throw new NotFoundException("This membership was already deleted.");
+            }
+        }, ct);
 
     private static void Check(string? error, string field)
     {

@@ -82,6 +82,27 @@ public sealed class Customer
 
     public DateTime? LastOrderAt { get; private set; }
 
+    public int DonationCount { get; private set; }
+
+    public long DonationTotalMinor { get; private set; }
+
+    public DateTime? FirstDonationAt { get; private set; }
+
+    public DateTime? LastDonationAt { get; private set; }
+
+    public int ActiveMembershipCount { get; private set; }
+
+    // Loyalty programme: one place per person, kept on the profile.
+
+    public bool LoyaltyEnrolled { get; private set; }
+
+    public DateTime? LoyaltyEnrolledAt { get; private set; }
+
+    public int LoyaltyPoints { get; private set; }
+
+    /// <summary>Points at which a reward is due; null when the programme has none for this person.</summary>
+    public int? LoyaltyRewardThreshold { get; private set; }
+
     public static Customer Create(CustomerInput input, DateTime nowUtc, CustomerSource source = CustomerSource.AddedByHand)
     {
         var customer = new Customer { CreatedAt = nowUtc, Source = source };
@@ -116,6 +137,48 @@ public sealed class Customer
         return true;
     }
 
+
+    public const int MaxLoyaltyPoints = 1_000_000;
+
+    public void EnrollInLoyalty(int? rewardThreshold, DateTime nowUtc)
+    {
+        if (rewardThreshold is < 1 or > MaxLoyaltyPoints)
+        {
+            throw new DomainException($"The reward threshold must be between 1 and {MaxLoyaltyPoints:N0} points.", nameof(LoyaltyRewardThreshold));
+        }
+
+        if (!LoyaltyEnrolled)
+        {
+            LoyaltyEnrolled = true;
+            LoyaltyEnrolledAt = nowUtc;
+        }
+
+        LoyaltyRewardThreshold = rewardThreshold;
+    }
+
+    /// <summary>Leaves the programme; the points balance is kept in case they come back.</summary>
+    public void LeaveLoyalty() => LoyaltyEnrolled = false;
+
+    public void AdjustLoyaltyPoints(int delta)
+    {
+        if (!LoyaltyEnrolled)
+        {
+            throw new DomainException("Enrol this person in the loyalty programme first.", nameof(LoyaltyPoints));
+        }
+
+        var next = (long)LoyaltyPoints + delta;
+        if (next < 0)
+        {
+            throw new DomainException($"Only {LoyaltyPoints:N0} points to take away.", nameof(LoyaltyPoints));
+        }
+
+        if (next > MaxLoyaltyPoints)
+        {
+            throw new DomainException($"A balance can be at most {MaxLoyaltyPoints:N0} points.", nameof(LoyaltyPoints));
+        }
+
+        LoyaltyPoints = (int)next;
+    }
 
     /// <summary>Records a consent change; returns false when the status is already that.</summary>
     public bool SetConsent(ConsentChannel channel, ConsentStatus status, ConsentOrigin origin, string? changedBy, DateTime nowUtc)

@@ -44,7 +44,12 @@ public sealed record CustomerEngagement(
     int OrderCount,
     long TotalSpentMinor,
     DateTime? FirstOrderAt,
-    DateTime? LastOrderAt)
+    DateTime? LastOrderAt,
+    int DonationCount = 0,
+    long DonationTotalMinor = 0,
+    DateTime? LastDonationAt = null,
+    int ActiveMembershipCount = 0,
+    int? LoyaltyPoints = null)
 {
     /// <summary>Derived from the two stored aggregates, so it cannot disagree with them.</summary>
     public long? AverageOrderMinor => OrderCount == 0 ? null : (long)Math.Round((decimal)TotalSpentMinor / OrderCount, MidpointRounding.AwayFromZero);

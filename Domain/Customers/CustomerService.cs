@@ -36,7 +36,8 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
             .Select(c => new CustomerDetails(c.Id, c.FirstName, c.LastName, c.Email, c.Phone,
                 c.AddressLine, c.PostalCode, c.City, c.Country, c.Birthday, c.Source, c.HasAccount, c.PhotoUploaded,
                 c.CreatedAt, c.UpdatedAt, c.Version,
-                new CustomerEngagement(c.VisitCount, c.FirstVisitAt, c.LastVisitAt, c.OrderCount, c.TotalSpentMinor, c.FirstOrderAt, c.LastOrderAt)))
+                new CustomerEngagement(c.VisitCount, c.FirstVisitAt, c.LastVisitAt, c.OrderCount, c.TotalSpentMinor, c.FirstOrderAt, c.LastOrderAt,
+                    c.DonationCount, c.DonationTotalMinor, c.LastDonationAt, c.ActiveMembershipCount, c.LoyaltyEnrolled ? c.LoyaltyPoints : null)))
             .SingleOrDefaultAsync(ct)
             ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
     }

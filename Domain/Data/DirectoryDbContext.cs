@@ -28,6 +28,10 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
 
     public DbSet<Order> Orders => Set<Order>();
 
+    public DbSet<Donation> Donations => Set<Donation>();
+
+    public DbSet<Membership> Memberships => Set<Membership>();
+
     public DbSet<Tag> Tags => Set<Tag>();
 
     public DbSet<CustomerTag> CustomerTags => Set<CustomerTag>();

@@ -29,6 +29,14 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
     private static readonly float[] SourceWeights = [0.35f, 0.25f, 0.2f, 0.12f, 0.05f, 0.03f];
     private static readonly string[] Allergies = ["Nuts", "Latex", "Gluten", "Lactose", "Fragrances", "Nickel", "Ammonia (hair colour)"];
 
+    private static readonly (string Name, bool Recurring, long Rate)[] Plans =
+    [
+        ("Monthly unlimited", true, 3_990),
+        ("10-visit card", false, 12_000),
+        ("Annual membership", true, 39_000),
+        ("Student plan", true, 2_490),
+    ];
+
     private sealed record DemoFields(int Referral, int Stylist, int[] Stylists, int Allergies);
 
     /// <summary>The demo merchant's custom fields, created once: a toggle, a select and a text.</summary>
@@ -161,7 +169,39 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
             }
         }
 
-        writer.Customer(id, customer, visits, orders);
+        var donations = new List<(DateTime At, long Minor)>();
+        if (f.Random.Double() < 0.1)
+        {
+            for (var i = f.Random.Int(1, 5); i > 0; i--)
+            {
+                donations.Add((Between(f, createdAt, now), Money.ToMinor(f.PickRandom(10m, 20m, 25m, 50m, 100m))));
+            }
+        }
+
+        var memberships = new List<(string Plan, MembershipStatus Status, DateTime Started, bool Recurring, long Rate)>();
+        if (f.Random.Double() < 0.12)
+        {
+            var plan = f.PickRandom(Plans);
+            var status = f.Random.WeightedRandom([MembershipStatus.Active, MembershipStatus.Paused, MembershipStatus.Cancelled], [0.7f, 0.1f, 0.2f]);
+            memberships.Add((plan.Name, status, Between(f, createdAt, now), plan.Recurring, plan.Rate));
+        }
+
+        if (f.Random.Double() < 0.35)
+        {
+            customer.EnrollInLoyalty(f.PickRandom<int?>(100, 200, 500, null), Between(f, createdAt, now));
+            customer.AdjustLoyaltyPoints(Math.Min(Customer.MaxLoyaltyPoints, (visits.Count * 10) + f.Random.Int(0, 50)));
+        }
+
+        writer.Customer(id, customer, visits, orders, donations, memberships.Count(m => m.Status == MembershipStatus.Active));
+        foreach (var gift in donations)
+        {
+            writer.Donation(id, gift.At, gift.Minor, merchant.Currency, now);
+        }
+
+        foreach (var membership in memberships)
+        {
+            writer.Membership(id, membership.Plan, membership.Status, membership.Started, membership.Recurring, membership.Rate, merchant.Currency, now);
+        }
         foreach (var visit in visits)
         {
             writer.Visit(id, visit, now);
@@ -187,7 +227,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
             writer.FieldValue(id, fields.Allergies, text: f.PickRandom(Allergies));
         }
 
-        return visits.Count + orders.Count;
+        return visits.Count + orders.Count + donations.Count;
     }
 
     /// <summary>A mix like a real list: most email addresses opted in at some point, some left, a few bounced.</summary>
@@ -277,6 +317,8 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
         private readonly DbCommand _visit;
         private readonly DbCommand _order;
         private readonly DbCommand _fieldValue;
+        private readonly DbCommand _donation;
+        private readonly DbCommand _membership;
 
         public BatchWriter(DbConnection connection, DbTransaction transaction)
         {
@@ -286,20 +328,26 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
                 "AddressLine", "PostalCode", "City", "Country", "Birthday", "Source", "HasAccount", "PhotoUploaded",
                 "EmailConsent_Status", "EmailConsent_ChangedAt", "EmailConsent_Origin", "EmailConsent_ChangedBy", "EmailConsent_SubscribedAt",
                 "SmsConsent_Status", "SmsConsent_ChangedAt", "SmsConsent_Origin", "SmsConsent_ChangedBy", "SmsConsent_SubscribedAt",
-                "VisitCount", "FirstVisitAt", "LastVisitAt", "OrderCount", "TotalSpentMinor", "FirstOrderAt", "LastOrderAt");
+                "VisitCount", "FirstVisitAt", "LastVisitAt", "OrderCount", "TotalSpentMinor", "FirstOrderAt", "LastOrderAt",
+                "DonationCount", "DonationTotalMinor", "FirstDonationAt", "LastDonationAt", "ActiveMembershipCount",
+                "LoyaltyEnrolled", "LoyaltyEnrolledAt", "LoyaltyPoints", "LoyaltyRewardThreshold");
             _visit = Command(connection, transaction, "Visits", "CustomerId", "VisitedAt", "Location", "CreatedAt");
             _order = Command(connection, transaction, "Orders", "CustomerId", "OrderedAt", "AmountMinor", "Currency", "Kind", "CreatedAt");
             _fieldValue = Command(connection, transaction, "CustomFieldValues", "CustomerId", "FieldId", "Flag", "OptionId", "Text");
+            _donation = Command(connection, transaction, "Donations", "CustomerId", "DonatedAt", "AmountMinor", "Currency", "CreatedAt");
+            _membership = Command(connection, transaction, "Memberships", "CustomerId", "Plan", "Status", "StartedAt", "Recurring", "RateMinor", "Currency", "CreatedAt", "UpdatedAt");
         }
 
-        public void Customer(int id, Customer c, List<DateTime> visits, List<(DateTime At, long Minor, OrderKind Kind)> orders) =>
+        public void Customer(int id, Customer c, List<DateTime> visits, List<(DateTime At, long Minor, OrderKind Kind)> orders, List<(DateTime At, long Minor)> donations, int activeMemberships) =>
             Execute(_customer,
                 id, c.FirstName, c.LastName, c.Email, c.EmailKey, c.Phone, c.PhoneKey, c.SearchText, c.SortName, c.CreatedAt, c.UpdatedAt, c.Version,
                 c.AddressLine, c.PostalCode, c.City, c.Country, c.Birthday, c.Source.ToString(), c.HasAccount, c.PhotoUploaded,
                 c.EmailConsent.Status.ToString(), c.EmailConsent.ChangedAt, c.EmailConsent.Origin.ToString(), c.EmailConsent.ChangedBy, c.EmailConsent.SubscribedAt,
                 c.SmsConsent.Status.ToString(), c.SmsConsent.ChangedAt, c.SmsConsent.Origin.ToString(), c.SmsConsent.ChangedBy, c.SmsConsent.SubscribedAt,
                 visits.Count, visits.Count == 0 ? null : visits.Min(), visits.Count == 0 ? null : visits.Max(),
-                orders.Count, orders.Sum(o => o.Minor), orders.Count == 0 ? null : orders.Min(o => o.At), orders.Count == 0 ? null : orders.Max(o => o.At));
+                orders.Count, orders.Sum(o => o.Minor), orders.Count == 0 ? null : orders.Min(o => o.At), orders.Count == 0 ? null : orders.Max(o => o.At),
+                donations.Count, donations.Sum(d => d.Minor), donations.Count == 0 ? null : donations.Min(d => d.At), donations.Count == 0 ? null : donations.Max(d => d.At), activeMemberships,
+                c.LoyaltyEnrolled, c.LoyaltyEnrolledAt, c.LoyaltyPoints, c.LoyaltyRewardThreshold);
 
         public void Dispose()
         {
@@ -307,7 +355,15 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
             _visit.Dispose();
             _order.Dispose();
             _fieldValue.Dispose();
+            _donation.Dispose();
+            _membership.Dispose();
         }
+
+        public void Donation(int customerId, DateTime at, long minor, string currency, DateTime now) =>
+            Execute(_donation, customerId, at, minor, currency, now);
+
+        public void Membership(int customerId, string plan, MembershipStatus status, DateTime started, bool recurring, long rate, string currency, DateTime now) =>
+            Execute(_membership, customerId, plan, status.ToString(), started, recurring, rate, currency, now, now);
 
         public void FieldValue(int customerId, int fieldId, bool? flag = null, int? option = null, string? text = null) =>
             Execute(_fieldValue, customerId, fieldId, flag, option, text);

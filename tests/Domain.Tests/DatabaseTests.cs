@@ -58,6 +58,8 @@ public sealed class DatabaseTests : DatabaseTest
         Assert.All(orders, o => Assert.InRange(o.AmountMinor, 500, 15_000));
         var visitsBy = visits.ToLookup(v => v.CustomerId);
         var ordersBy = orders.ToLookup(o => o.CustomerId);
+        var donationsBy = (await context.Donations.AsNoTracking().ToListAsync()).ToLookup(d => d.CustomerId);
+        var membershipsBy = (await context.Memberships.AsNoTracking().ToListAsync()).ToLookup(m => m.CustomerId);
         Assert.All(customers, c =>
         {
             var v = visitsBy[c.Id].ToList();
@@ -68,7 +70,12 @@ public sealed class DatabaseTests : DatabaseTest
             Assert.Equal(o.Count, c.OrderCount);
             Assert.Equal(o.Sum(x => x.AmountMinor), c.TotalSpentMinor);
             Assert.Equal(o.Count == 0 ? null : o.Max(x => x.OrderedAt), c.LastOrderAt);
+            Assert.Equal(donationsBy[c.Id].Sum(x => x.AmountMinor), c.DonationTotalMinor);
+            Assert.Equal(donationsBy[c.Id].Count(), c.DonationCount);
+            Assert.Equal(membershipsBy[c.Id].Count(m => m.Status == Activity.MembershipStatus.Active), c.ActiveMembershipCount);
         });
+        Assert.InRange(customers.Count(c => c.DonationCount > 0), 400, 800);
+        Assert.InRange(customers.Count(c => c.LoyaltyEnrolled), 1_700, 2_500);
         // Some regulars (a visit in the last two weeks and many before) and some lapsed (none for 90 days, several before).
         Assert.True(customers.Count(c => c.VisitCount >= 8 && c.LastVisitAt > now.AddDays(-14)) > 600);
         Assert.True(customers.Count(c => c.VisitCount >= 4 && c.LastVisitAt < now.AddDays(-90)) > 300);

@@ -28,3 +28,27 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.HasIndex(o => new { o.CustomerId, o.OrderedAt });
     }
 }
+
+internal sealed class DonationConfiguration : IEntityTypeConfiguration<Donation>
+{
+    public void Configure(EntityTypeBuilder<Donation> builder)
+    {
+        builder.HasKey(d => d.Id);
+        builder.Property(d => d.Currency).HasMaxLength(3).IsFixedLength().IsRequired();
+        builder.HasOne<Customer>().WithMany().HasForeignKey(d => d.CustomerId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(d => new { d.CustomerId, d.DonatedAt });
+    }
+}
+
+internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Membership>
+{
+    public void Configure(EntityTypeBuilder<Membership> builder)
+    {
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.Plan).HasMaxLength(Membership.PlanMaxLength).IsRequired();
+        builder.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(m => m.Currency).HasMaxLength(3).IsFixedLength().IsRequired();
+        builder.HasOne<Customer>().WithMany().HasForeignKey(m => m.CustomerId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(m => new { m.CustomerId, m.Status });
+    }
+}

@@ -18,6 +18,84 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("CustomerDirectory.Domain.Activity.Donation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("DonatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId", "DonatedAt");
+
+                    b.ToTable("Donations");
+                });
+
+            modelBuilder.Entity("CustomerDirectory.Domain.Activity.Membership", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Plan")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RateMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Recurring")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId", "Status");
+
+                    b.ToTable("Memberships");
+                });
+
             modelBuilder.Entity("CustomerDirectory.Domain.Activity.Order", b =>
                 {
                     b.Property<int>("Id")
@@ -189,6 +267,9 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ActiveMembershipCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("AddressLine")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -207,12 +288,21 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("DonationCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DonationTotalMinor")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Email")
                         .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("EmailKey")
                         .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FirstDonationAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("FirstName")
@@ -229,6 +319,9 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
                     b.Property<bool>("HasAccount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("LastDonationAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LastName")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -239,6 +332,18 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
 
                     b.Property<DateTime?>("LastVisitAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("LoyaltyEnrolled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LoyaltyEnrolledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LoyaltyPoints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LoyaltyRewardThreshold")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("OrderCount")
                         .HasColumnType("INTEGER");
@@ -639,6 +744,24 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerDirectory.Domain.Activity.Donation", b =>
+                {
+                    b.HasOne("CustomerDirectory.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerDirectory.Domain.Activity.Membership", b =>
+                {
+                    b.HasOne("CustomerDirectory.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CustomerDirectory.Domain.Activity.Order", b =>
