@@ -237,6 +237,41 @@ public sealed partial class CustomerEditingTests() : BrowserSession(demoProfiles
         await Expect(settings.GetByTestId("field")).ToHaveCountAsync(2);
     }
 
+    [Fact]
+    public async Task MembershipsLoyaltyAndDonations_ShowInTheSummary()
+    {
+        var page = await SignedInPageAsync();
+        await page.GotoAsync("/customers/new");
+        await WaitForInteractiveAsync(page);
+        await page.Locator("input[name=FirstName]").FillAsync("Lou");
+        await page.Locator("input[name=LastName]").FillAsync("Garnier");
+        await page.GetByTestId("save").ClickAsync();
+        await page.WaitForURLAsync(ProfileUrl());
+
+        var panel = page.GetByTestId("memberships-panel");
+        await panel.Locator("input[name=MembershipPlan]").FillAsync("Monthly unlimited");
+        await panel.Locator("input[name=MembershipRate]").FillAsync("39.90");
+        await page.GetByTestId("add-membership").ClickAsync();
+        await Expect(panel.Locator(".membership")).ToContainTextAsync("Monthly unlimited · €39.90 per period");
+        await Expect(page.GetByTestId("memberships")).ToHaveTextAsync("1");
+
+        await panel.Locator("input[name=RewardThreshold]").FillAsync("100");
+        await page.GetByTestId("enrol").ClickAsync();
+        await panel.Locator("input[name=PointsDelta]").FillAsync("-5");
+        await page.GetByTestId("adjust-points").ClickAsync();
+        await Expect(page.GetByTestId("memberships-error")).ToHaveTextAsync("Only 0 points to take away.");
+        await panel.Locator("input[name=PointsDelta]").FillAsync("120");
+        await page.GetByTestId("adjust-points").ClickAsync();
+        await Expect(page.GetByTestId("loyalty-points")).ToHaveTextAsync("120 points");
+        await Expect(panel).ToContainTextAsync("Reward due");
+        await Expect(page.GetByTestId("points")).ToHaveTextAsync("120");
+
+        await page.Locator("input[name=DonationAmount]").FillAsync("25");
+        await page.GetByTestId("record-donation").ClickAsync();
+        await Expect(page.GetByTestId("donated")).ToHaveTextAsync("€25.00");
+        await Expect(page.Locator(".timeline-entry").First).ToContainTextAsync("Donation · €25.00");
+    }
+
     [GeneratedRegex(@"/customers/\d+$")]
     private static partial Regex ProfileUrl();
 }
