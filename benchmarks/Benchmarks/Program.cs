@@ -49,11 +49,17 @@ var activity = provider.GetRequiredService<ActivityService>();
 var tags = provider.GetRequiredService<TagService>();
 var notes = provider.GetRequiredService<NoteService>();
 var consent = provider.GetRequiredService<ConsentService>();
+var loyalty = provider.GetRequiredService<LoyaltyService>();
+var fields = provider.GetRequiredService<CustomerDirectory.Domain.CustomFields.CustomFieldService>();
 
-await Measure("profile page data, 5,000 visits + 500 orders (profile, first 50 of timeline, tags, notes, consent)", async () =>
+await Measure("profile page data, 5,000 visits + 500 orders (every panel's queries)", async () =>
 {
     await customers.GetAsync(heavy);
     await activity.GetTimelineAsync(heavy, 0, 50);
+    await activity.MembershipsAsync(heavy);
+    await loyalty.GetAsync(heavy);
+    await fields.ListAsync();
+    await fields.ValuesAsync(heavy);
     await tags.ForCustomerAsync(heavy);
     await notes.ForCustomerAsync(heavy);
     await consent.GetAsync(heavy);
