@@ -4,6 +4,7 @@ using CustomerDirectory.Domain.CustomFields;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Demo;
+using CustomerDirectory.Domain.Lists;
 using CustomerDirectory.Domain.Notes;
 using CustomerDirectory.Domain.Staff;
 using CustomerDirectory.Domain.Tags;
@@ -48,6 +49,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<NoteService>();
         services.AddSingleton<ConsentService>();
         services.AddSingleton<CustomFieldService>();
+        services.AddSingleton<MailingListService>();
         services.AddSingleton<DemoDataSeeder>();
         services.AddSingleton<SetupState>();
         return services;

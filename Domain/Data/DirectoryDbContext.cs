@@ -1,6 +1,7 @@
 using CustomerDirectory.Domain.Activity;
 using CustomerDirectory.Domain.CustomFields;
 using CustomerDirectory.Domain.Customers;
+using CustomerDirectory.Domain.Lists;
 using CustomerDirectory.Domain.Notes;
 using CustomerDirectory.Domain.Staff;
 using CustomerDirectory.Domain.Tags;
@@ -37,6 +38,10 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<CustomerTag> CustomerTags => Set<CustomerTag>();
 
     public DbSet<Note> Notes => Set<Note>();
+
+    public DbSet<MailingList> MailingLists => Set<MailingList>();
+
+    public DbSet<ListSubscription> ListSubscriptions => Set<ListSubscription>();
 
     public DbSet<CustomField> CustomFields => Set<CustomField>();
 

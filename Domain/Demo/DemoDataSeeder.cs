@@ -5,6 +5,7 @@ using CustomerDirectory.Domain.Consent;
 using CustomerDirectory.Domain.CustomFields;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Lists;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -38,6 +39,27 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
     ];
 
     private sealed record DemoFields(int Referral, int Stylist, int[] Stylists, int Allergies);
+
+    /// <summary>The demo merchant's mailing lists, created once.</summary>
+    private static async Task<int[]> EnsureDemoListsAsync(DirectoryDbContext db, DateTime now, CancellationToken ct)
+    {
+        var ids = new List<int>();
+        foreach (var name in new[] { "Newsletter", "Offers" })
+        {
+            var key = ContactRules.Fold(name);
+            var list = await db.MailingLists.SingleOrDefaultAsync(l => l.NameKey == key, ct);
+            if (list is null)
+            {
+                list = MailingList.Create(name, now);
+                db.MailingLists.Add(list);
+                await db.SaveChangesAsync(ct);
+            }
+
+            ids.Add(list.Id);
+        }
+
+        return [.. ids];
+    }
 
     /// <summary>The demo merchant's custom fields, created once: a toggle, a select and a text.</summary>
     private static async Task<DemoFields> EnsureDemoFieldsAsync(DirectoryDbContext db, DateTime now, CancellationToken ct)
@@ -87,6 +109,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
         var firstId = (await db.Customers.MaxAsync(c => (int?)c.Id, ct) ?? 0) + 1;
         var faker = new Faker("fr") { Random = new Randomizer(20261122 + firstId) };
         var fields = await EnsureDemoFieldsAsync(db, now, ct);
+        var lists = await EnsureDemoListsAsync(db, now, ct);
 
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
@@ -107,7 +130,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
                 using var writer = new BatchWriter(connection, transaction);
                 for (var i = 0; i < size; i++)
                 {
-                    activities += WritePerson(writer, faker, firstId + written + i, now, fields);
+                    activities += WritePerson(writer, faker, firstId + written + i, now, fields, lists);
                 }
 
                 await transaction.CommitAsync(ct);
@@ -124,7 +147,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
         }
     }
 
-    private int WritePerson(BatchWriter writer, Faker f, int id, DateTime now, DemoFields fields)
+    private int WritePerson(BatchWriter writer, Faker f, int id, DateTime now, DemoFields fields, int[] lists)
     {
         var first = f.Name.FirstName();
         var last = f.Name.LastName();
@@ -210,6 +233,19 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
         foreach (var order in orders)
         {
             writer.Order(id, order.At, order.Minor, merchant.Currency, order.Kind, now);
+        }
+
+        if (customer.EmailConsent.IsSubscribed && customer.EmailConsent.SubscribedAt is { } subscribedAt)
+        {
+            if (f.Random.Double() < 0.6)
+            {
+                writer.ListSubscription(id, lists[0], subscribedAt);
+            }
+
+            if (f.Random.Double() < 0.3)
+            {
+                writer.ListSubscription(id, lists[1], subscribedAt.AddDays(f.Random.Int(0, 30)) is var at && at < now ? at : now);
+            }
         }
 
         if (f.Random.Double() < 0.3)
@@ -319,6 +355,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
         private readonly DbCommand _fieldValue;
         private readonly DbCommand _donation;
         private readonly DbCommand _membership;
+        private readonly DbCommand _listSubscription;
 
         public BatchWriter(DbConnection connection, DbTransaction transaction)
         {
@@ -335,6 +372,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
             _order = Command(connection, transaction, "Orders", "CustomerId", "OrderedAt", "AmountMinor", "Currency", "Kind", "CreatedAt");
             _fieldValue = Command(connection, transaction, "CustomFieldValues", "CustomerId", "FieldId", "Flag", "OptionId", "Text");
             _donation = Command(connection, transaction, "Donations", "CustomerId", "DonatedAt", "AmountMinor", "Currency", "CreatedAt");
+            _listSubscription = Command(connection, transaction, "ListSubscriptions", "CustomerId", "ListId", "FirstSubscribedAt");
             _membership = Command(connection, transaction, "Memberships", "CustomerId", "Plan", "Status", "StartedAt", "Recurring", "RateMinor", "Currency", "CreatedAt", "UpdatedAt");
         }
 
@@ -357,7 +395,10 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
             _fieldValue.Dispose();
             _donation.Dispose();
             _membership.Dispose();
+            _listSubscription.Dispose();
         }
+
+        public void ListSubscription(int customerId, int listId, DateTime at) => Execute(_listSubscription, customerId, listId, at);
 
         public void Donation(int customerId, DateTime at, long minor, string currency, DateTime now) =>
             Execute(_donation, customerId, at, minor, currency, now);

@@ -138,9 +138,14 @@ public sealed partial class CustomerEditingTests() : BrowserSession(demoProfiles
     }
 
     [Fact]
-    public async Task Profile_Tags_Consent_AndNotes_WorkFromTheSidePanels()
+    public async Task Profile_Tags_Consent_Lists_AndNotes_WorkFromTheSidePanels()
     {
         var page = await SignedInPageAsync();
+        await page.GotoAsync("/settings/lists");
+        await WaitForInteractiveAsync(page);
+        await page.Locator("input[name=NewListName]").FillAsync("Newsletter");
+        await page.GetByTestId("create-list").ClickAsync();
+        await Expect(page.GetByTestId("list")).ToContainTextAsync("0 subscribers");
         await page.GotoAsync("/customers/new");
         await WaitForInteractiveAsync(page);
         await page.Locator("input[name=FirstName]").FillAsync("Inès");
@@ -165,6 +170,11 @@ public sealed partial class CustomerEditingTests() : BrowserSession(demoProfiles
         await consent.Locator("[data-channel=Email] .consent-status").ClickAsync();
         await page.Locator(".rz-dropdown-item[aria-label=Subscribed]:visible").ClickAsync();
         await Expect(consent).ToContainTextAsync("Add an email address before subscribing this person to email.");
+
+        // Mailing lists: also need an address.
+        await page.GetByTestId("lists").Locator(".rz-dropdown").ClickAsync();
+        await page.Locator(".rz-dropdown-item[aria-label=Newsletter]:visible").ClickAsync();
+        await Expect(page.GetByTestId("lists-error")).ToHaveTextAsync("Add an email address before adding this person to a mailing list.");
 
         // Notes: markup is shown as text, never run; the author can edit.
         var notes = page.GetByTestId("notes");

@@ -87,7 +87,13 @@ public sealed class DatabaseTests : DatabaseTest
         Assert.InRange(stylistHolders, 1_800, 2_500);
         var someone = (await context.CustomFieldValues.AsNoTracking().FirstAsync(v => v.FieldId == fields[1].Id)).CustomerId;
         Assert.Contains((await Db.Get<CustomFields.CustomFieldService>().ValuesAsync(someone)).Single(v => v.FieldId == fields[1].Id).OptionIds.Single(), fields[1].Options.Select(o => o.Id));
-        Assert.InRange(await context.Customers.CountAsync(c => c.EmailConsent.Status == Consent.ConsentStatus.Subscribed), 2_500, 4_500);
+        var subscribed = await context.Customers.CountAsync(c => c.EmailConsent.Status == Consent.ConsentStatus.Subscribed);
+        Assert.InRange(subscribed, 2_500, 4_500);
+        var lists = await Db.Get<Lists.MailingListService>().ListAsync();
+        Assert.Equal(["Newsletter", "Offers"], lists.Select(l => l.Name));
+        Assert.InRange(lists[0].SubscriberCount, subscribed / 2, subscribed * 7 / 10);
+        // Only people subscribed to email are on a list.
+        Assert.False(await context.ListSubscriptions.AnyAsync(s => context.Customers.Any(c => c.Id == s.CustomerId && c.EmailConsent.Status != Consent.ConsentStatus.Subscribed)));
     }
 
     [Fact]

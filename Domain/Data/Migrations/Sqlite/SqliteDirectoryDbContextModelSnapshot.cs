@@ -464,6 +464,51 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
                     b.ToTable("Customers");
                 });
 
+            modelBuilder.Entity("CustomerDirectory.Domain.Lists.ListSubscription", b =>
+                {
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ListId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("FirstSubscribedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CustomerId", "ListId");
+
+                    b.HasIndex("ListId", "CustomerId");
+
+                    b.ToTable("ListSubscriptions");
+                });
+
+            modelBuilder.Entity("CustomerDirectory.Domain.Lists.MailingList", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameKey")
+                        .IsUnique();
+
+                    b.ToTable("MailingLists");
+                });
+
             modelBuilder.Entity("CustomerDirectory.Domain.Notes.Note", b =>
                 {
                     b.Property<int>("Id")
@@ -809,6 +854,21 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("OptionId")
                         .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("CustomerDirectory.Domain.Lists.ListSubscription", b =>
+                {
+                    b.HasOne("CustomerDirectory.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CustomerDirectory.Domain.Lists.MailingList", null)
+                        .WithMany()
+                        .HasForeignKey("ListId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CustomerDirectory.Domain.Notes.Note", b =>
