@@ -82,9 +82,21 @@ public sealed partial class CustomerEditingTests() : BrowserSession(demoProfiles
         await Expect(office.GetByTestId("conflict")).ToContainTextAsync("Someone else saved this profile");
         await Expect(office.Locator("input[name=LastName]")).ToHaveValueAsync("Grand"); // their typing is still there
 
-        await office.GetByRole(AriaRole.Button, new() { Name = "Reload their version" }).ClickAsync();
+        // Merge: their phone, my last name; saving then succeeds and both changes are kept.
+        await office.GetByTestId("merge").ClickAsync();
+        await Expect(office.GetByTestId("merged")).ToContainTextAsync("yours are applied on top");
         await Expect(office.Locator("input[name=Phone]")).ToHaveValueAsync("07 11 22 33 44");
-        await Expect(office.Locator("input[name=LastName]")).ToHaveValueAsync("Petit");
+        await Expect(office.Locator("input[name=LastName]")).ToHaveValueAsync("Grand");
+        await office.GetByTestId("save").ClickAsync();
+        await Expect(office.Locator("h1")).ToHaveTextAsync("Marc Grand");
+
+        // The counter, still on the old version, is stopped in turn and can simply reload.
+        await counter.Locator("input[name=City]").FillAsync("Lyon");
+        await counter.GetByTestId("save").ClickAsync();
+        await Expect(counter.GetByTestId("conflict")).ToBeVisibleAsync();
+        await counter.GetByRole(AriaRole.Button, new() { Name = "Reload their version" }).ClickAsync();
+        await Expect(counter.Locator("input[name=LastName]")).ToHaveValueAsync("Grand");
+        await Expect(counter.Locator("input[name=Phone]")).ToHaveValueAsync("07 11 22 33 44");
     }
 
     [Fact]
