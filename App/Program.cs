@@ -19,6 +19,7 @@ var storage = StorageOptions.From(builder.Configuration);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddRadzenComponents();
+builder.Services.AddSingleton<CustomerDirectory.App.Live.PresenceTracker>();
 
 builder.Services.AddCascadingAuthenticationState();
 builder.Services.AddScoped<AuthenticationStateProvider, StaffAuthenticationStateProvider>();

@@ -1,4 +1,5 @@
 using CustomerDirectory.Domain.Activity;
+using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Consent;
 using CustomerDirectory.Domain.CustomFields;
 using CustomerDirectory.Domain.Customers;
@@ -41,6 +42,7 @@ public static class DomainServiceCollectionExtensions
         // Identity's EF stores want a scoped context; everything else uses the factory, one context per operation.
         services.AddScoped<DirectoryDbContext>(sp => sp.GetRequiredService<IDbContextFactory<DirectoryDbContext>>().CreateDbContext());
 
+        services.AddSingleton<ChangeFeed>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<CustomerService>();
         services.AddSingleton<ActivityService>();

@@ -1,3 +1,4 @@
+using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,7 @@ namespace CustomerDirectory.Domain.Activity;
 /// total spent) are written in one transaction, the aggregates recomputed from the rows themselves,
 /// so they are never off by one, whatever happens concurrently or in between.
 /// </summary>
-public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, MerchantOptions merchant)
+public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, MerchantOptions merchant, ChangeFeed changes)
 {
     public const int MaxTimelinePage = 200;
 
@@ -131,6 +132,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
             _ => RefreshMembershipAggregatesAsync(db, customerId, ct),
         });
         await transaction.CommitAsync(ct);
+        changes.Publish(ChangeKind.ActivityChanged, customerId);
     }
 
     internal static Task<int> RefreshVisitAggregatesAsync(DirectoryDbContext db, int customerId, CancellationToken ct) =>

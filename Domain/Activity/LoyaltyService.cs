@@ -1,3 +1,4 @@
+using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using Microsoft.EntityFrameworkCore;
@@ -5,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerDirectory.Domain.Activity;
 
 /// <summary>Enrolment in the loyalty programme and the points balance.</summary>
-public sealed class LoyaltyService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock)
+public sealed class LoyaltyService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes)
 {
     public async Task<LoyaltyView> GetAsync(int customerId, CancellationToken ct = default)
     {
@@ -35,6 +36,7 @@ public sealed class LoyaltyService(IDbContextFactory<DirectoryDbContext> dbFacto
         change(customer);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        changes.Publish(ChangeKind.ActivityChanged, customerId);
         return new LoyaltyView(customer.LoyaltyEnrolled, customer.LoyaltyEnrolledAt, customer.LoyaltyPoints, customer.LoyaltyRewardThreshold);
     }
 }

@@ -1,3 +1,4 @@
+using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Notes;
 using Microsoft.EntityFrameworkCore;
@@ -5,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerDirectory.Domain.Consent;
 
 /// <summary>Changes a person's marketing consent, recording when, how and by whom.</summary>
-public sealed class ConsentService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock)
+public sealed class ConsentService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes)
 {
     /// <summary>A change made by a staff member on the profile page.</summary>
     public async Task<ChannelConsent> SetByStaffAsync(int customerId, ConsentChannel channel, ConsentStatus status, StaffActor staff, CancellationToken ct = default)
@@ -14,8 +15,12 @@ public sealed class ConsentService(IDbContextFactory<DirectoryDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == customerId, ct)
             ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
-        customer.SetConsent(channel, status, ConsentOrigin.AddedByHand, staff.Name, clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(ct);
+        if (customer.SetConsent(channel, status, ConsentOrigin.AddedByHand, staff.Name, clock.GetUtcNow().UtcDateTime))
+        {
+            await db.SaveChangesAsync(ct);
+            changes.Publish(ChangeKind.ConsentChanged, customerId);
+        }
+
         return channel == ConsentChannel.Email ? customer.EmailConsent : customer.SmsConsent;
     }
 

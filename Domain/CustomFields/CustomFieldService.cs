@@ -1,3 +1,4 @@
+using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using Microsoft.EntityFrameworkCore;
@@ -5,13 +6,10 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerDirectory.Domain.CustomFields;
 
 /// <summary>Defining custom fields (Settings) and setting their values on profiles.</summary>
-public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock)
+public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes)
 {
     public const int TextMaxLength = 500;
     public const decimal NumberLimit = 1_000_000_000_000m;
-
-    /// <summary>Raised after any definition changes, so open screens (profile, filters) can show the new set at once.</summary>
-    public event Action? DefinitionsChanged;
 
     public async Task<IReadOnlyList<CustomFieldView>> ListAsync(CancellationToken ct = default)
     {
@@ -46,7 +44,7 @@ public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbF
 
         db.CustomFields.Add(field);
         await db.SaveChangesAsync(ct);
-        DefinitionsChanged?.Invoke();
+        changes.Publish(ChangeKind.DefinitionsChanged);
         return field.Id;
     }
 
@@ -191,7 +189,7 @@ public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbF
         }
 
         await transaction.CommitAsync(ct);
-        DefinitionsChanged?.Invoke();
+        changes.Publish(ChangeKind.DefinitionsChanged);
         return holders;
     }
 
@@ -229,6 +227,7 @@ public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbF
         db.CustomFieldValues.AddRange(rows);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        changes.Publish(ChangeKind.CustomFieldValuesChanged, customerId);
     }
 
     private static List<CustomFieldValue> ToRows(int customerId, CustomField field, CustomFieldInput input)
@@ -284,7 +283,7 @@ public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbF
         await change(db, field);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        DefinitionsChanged?.Invoke();
+        changes.Publish(ChangeKind.DefinitionsChanged);
     }
 
     private static async Task EnsureNameFreeAsync(DirectoryDbContext db, string name, int? exceptId, CancellationToken ct)

@@ -1,10 +1,11 @@
+using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Customers;
 
 /// <summary>Finding, creating and editing profiles.</summary>
-public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock)
+public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes)
 {
     public async Task<CustomerPage> SearchAsync(CustomerSearch search, CancellationToken ct = default)
     {
@@ -51,6 +52,7 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
         await EnsureEmailFreeAsync(db, customer.EmailKey, exceptId: null, ct);
         db.Customers.Add(customer);
         await SaveAsync(db, customer.EmailKey, customer.Id, ct);
+        changes.Publish(ChangeKind.CustomerCreated, customer.Id);
         return customer.Id;
     }
 
@@ -86,6 +88,7 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
             throw Conflict();
         }
 
+        changes.Publish(ChangeKind.CustomerUpdated, id);
         return customer.Version;
     }
 

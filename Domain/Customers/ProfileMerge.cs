@@ -20,6 +20,14 @@ public static class ProfileMerge
         (nameof(CustomerInput.Birthday), i => i.Birthday, (i, v) => i.Birthday = (DateOnly?)v),
     ];
 
+    /// <summary>The fields of <paramref name="mine"/> that differ from <paramref name="opened"/> (ignoring surrounding spaces).</summary>
+    public static IReadOnlyList<string> ChangedFields(CustomerInput opened, CustomerInput mine)
+    {
+        ArgumentNullException.ThrowIfNull(opened);
+        ArgumentNullException.ThrowIfNull(mine);
+        return [.. Fields.Where(f => !Equals(f.Get(opened), f.Get(mine))).Select(f => f.Field)];
+    }
+
     /// <returns>The merged form, and the fields both people changed (to different values).</returns>
     public static (CustomerInput Merged, IReadOnlyList<string> BothChanged) Merge(CustomerInput opened, CustomerInput mine, CustomerInput theirs)
     {

@@ -1,3 +1,4 @@
+using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Consent;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
@@ -6,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerDirectory.Domain.Lists;
 
 /// <summary>Mailing lists and who is on them.</summary>
-public sealed class MailingListService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock)
+public sealed class MailingListService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes)
 {
     public async Task<IReadOnlyList<MailingListSummary>> ListAsync(CancellationToken ct = default)
     {
@@ -25,6 +26,7 @@ public sealed class MailingListService(IDbContextFactory<DirectoryDbContext> dbF
         var list = MailingList.Create(cleaned, clock.GetUtcNow().UtcDateTime);
         db.MailingLists.Add(list);
         await db.SaveChangesAsync(ct);
+        changes.Publish(ChangeKind.DefinitionsChanged);
         return list.Id;
     }
 
@@ -36,6 +38,7 @@ public sealed class MailingListService(IDbContextFactory<DirectoryDbContext> dbF
         await EnsureFreeAsync(db, cleaned, listId, ct);
         list.Rename(cleaned);
         await db.SaveChangesAsync(ct);
+        changes.Publish(ChangeKind.DefinitionsChanged);
     }
 
     /// <summary>Deletes the list and its subscriptions; returns how many people were on it.</summary>
@@ -50,6 +53,7 @@ public sealed class MailingListService(IDbContextFactory<DirectoryDbContext> dbF
         }
 
         await transaction.CommitAsync(ct);
+        changes.Publish(ChangeKind.DefinitionsChanged);
         return removed;
     }
 
@@ -95,13 +99,17 @@ public sealed class MailingListService(IDbContextFactory<DirectoryDbContext> dbF
         {
             db.ListSubscriptions.Add(new ListSubscription { CustomerId = customerId, ListId = listId, FirstSubscribedAt = clock.GetUtcNow().UtcDateTime });
             await db.SaveChangesAsync(ct);
+            changes.Publish(ChangeKind.ListsChanged, customerId);
         }
     }
 
     public async Task UnsubscribeAsync(int customerId, int listId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.ListSubscriptions.Where(s => s.CustomerId == customerId && s.ListId == listId).ExecuteDeleteAsync(ct);
+        if (await db.ListSubscriptions.Where(s => s.CustomerId == customerId && s.ListId == listId).ExecuteDeleteAsync(ct) > 0)
+        {
+            changes.Publish(ChangeKind.ListsChanged, customerId);
+        }
     }
 
     private static string Clean(string? name)

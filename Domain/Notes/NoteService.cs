@@ -1,10 +1,11 @@
+using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Notes;
 
 /// <summary>Internal notes. Anyone on staff reads and writes them; only the author edits or deletes their own.</summary>
-public sealed class NoteService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock)
+public sealed class NoteService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes)
 {
     public async Task<IReadOnlyList<NoteView>> ForCustomerAsync(int customerId, CancellationToken ct = default)
     {
@@ -28,6 +29,7 @@ public sealed class NoteService(IDbContextFactory<DirectoryDbContext> dbFactory,
 
         db.Notes.Add(note);
         await db.SaveChangesAsync(ct);
+        changes.Publish(ChangeKind.NotesChanged, customerId);
         return note.Id;
     }
 
@@ -38,14 +40,17 @@ public sealed class NoteService(IDbContextFactory<DirectoryDbContext> dbFactory,
         var note = await OwnNoteAsync(db, noteId, editor, "edit", ct);
         note.Edit(text, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
+        changes.Publish(ChangeKind.NotesChanged, note.CustomerId);
     }
 
     public async Task DeleteAsync(int noteId, StaffActor editor, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(editor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.Notes.Remove(await OwnNoteAsync(db, noteId, editor, "delete", ct));
+        var note = await OwnNoteAsync(db, noteId, editor, "delete", ct);
+        db.Notes.Remove(note);
         await db.SaveChangesAsync(ct);
+        changes.Publish(ChangeKind.NotesChanged, note.CustomerId);
     }
 
     private static async Task<Note> OwnNoteAsync(DirectoryDbContext db, int noteId, StaffActor editor, string verb, CancellationToken ct)

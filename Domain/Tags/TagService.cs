@@ -1,10 +1,11 @@
+using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Tags;
 
 /// <summary>Tags: put on and taken off profiles (created on the fly), renamed and deleted centrally.</summary>
-public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock)
+public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes)
 {
     public const int MaxSuggestions = 20;
 
@@ -79,13 +80,17 @@ public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, 
         }
 
         await transaction.CommitAsync(ct);
+        changes.Publish(ChangeKind.TagsChanged, customerId);
         return new TagRef(tag.Id, tag.Name);
     }
 
     public async Task RemoveFromCustomerAsync(int customerId, int tagId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.CustomerTags.Where(x => x.CustomerId == customerId && x.TagId == tagId).ExecuteDeleteAsync(ct);
+        if (await db.CustomerTags.Where(x => x.CustomerId == customerId && x.TagId == tagId).ExecuteDeleteAsync(ct) > 0)
+        {
+            changes.Publish(ChangeKind.TagsChanged, customerId);
+        }
     }
 
     /// <summary>Renames a tag everywhere at once. A name another tag already has is refused (merging is a separate decision).</summary>
@@ -102,6 +107,7 @@ public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, 
 
         tag.Rename(cleaned);
         await db.SaveChangesAsync(ct);
+        changes.Publish(ChangeKind.DefinitionsChanged);
     }
 
     /// <summary>Deletes the tag and takes it off every profile; returns how many profiles had it.</summary>
@@ -116,6 +122,7 @@ public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, 
         }
 
         await transaction.CommitAsync(ct);
+        changes.Publish(ChangeKind.DefinitionsChanged);
         return removed;
     }
 }

@@ -33,6 +33,7 @@ public abstract class BrowserSession(int demoProfiles) : IAsyncLifetime
         }
     }
 
+    /// <summary>A new browser context (its own cookies): another person at another computer.</summary>
     protected async Task<IPage> NewPageAsync()
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = App.BaseUrl, Locale = "en-GB" });

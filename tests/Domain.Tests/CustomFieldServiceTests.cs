@@ -11,7 +11,7 @@ public sealed class CustomFieldServiceTests : DatabaseTest
     public async Task Create_ListsFieldsInOrder_WithTheirOptions_AndAnnouncesTheChange()
     {
         var announced = 0;
-        Fields.DefinitionsChanged += () => announced++;
+        using var subscription = Db.Get<Changes.ChangeFeed>().Subscribe(e => announced += e.Kind == Changes.ChangeKind.DefinitionsChanged ? 1 : 0);
 
         await Fields.CreateAsync("Referral?", CustomFieldType.Toggle, null);
         await Fields.CreateAsync("Preferred stylist", CustomFieldType.Select, ["Camille", " Jordan ", "", "Sam"]);

@@ -25,6 +25,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             .Build();
         Services.AddLogging();
         Services.AddDomain(configuration);
+        Services.AddSingleton<Live.PresenceTracker>();
     }
 
     protected CustomerService Customers => Services.GetRequiredService<CustomerService>();

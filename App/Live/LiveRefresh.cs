@@ -1,0 +1,74 @@
+using CustomerDirectory.Domain.Changes;
+
+namespace CustomerDirectory.App.Live;
+
+/// <summary>
+/// Keeps a component current: after a change-feed event that matters to it, runs its refresh on the component's
+/// own dispatcher. Bursts (an import, a busy till) are coalesced: at most one refresh per <c>window</c>, and an event
+/// arriving during a refresh schedules exactly one more, so the last state is always shown.
+/// </summary>
+public sealed class LiveRefresh : IDisposable
+{
+    private readonly Func<Func<Task>, Task> _dispatch;
+    private readonly Func<Task> _refresh;
+    private readonly TimeSpan _window;
+    private readonly IDisposable _subscription;
+    private int _scheduled;
+    private volatile bool _disposed;
+
+    /// <param name="feed">The change feed.</param>
+    /// <param name="matters">Which events this component shows.</param>
+    /// <param name="dispatch">The component's <c>InvokeAsync</c>.</param>
+    /// <param name="refresh">Reloads and re-renders (call StateHasChanged at the end).</param>
+    /// <param name="window">The coalescing window; zero refreshes as soon as the dispatcher is free.</param>
+    public LiveRefresh(ChangeFeed feed, Func<ChangeEvent, bool> matters, Func<Func<Task>, Task> dispatch, Func<Task> refresh, TimeSpan window = default)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        _dispatch = dispatch;
+        _refresh = refresh;
+        _window = window;
+        _subscription = feed.Subscribe(e =>
+        {
+            if (!_disposed && matters(e) && Interlocked.Exchange(ref _scheduled, 1) == 0)
+            {
+                _ = RunAsync();
+            }
+        });
+    }
+
+    private async Task RunAsync()
+    {
+        if (_window > TimeSpan.Zero)
+        {
+            await Task.Delay(_window);
+        }
+
+        if (_disposed)
+        {
+            return;
+        }
+
+        try
+        {
+            await _dispatch(async () =>
+            {
+                // Cleared before reloading: an event during the reload schedules one more, never zero.
+                Interlocked.Exchange(ref _scheduled, 0);
+                if (!_disposed)
+                {
+                    await _refresh();
+                }
+            });
+        }
+        catch (ObjectDisposedException)
+        {
+            // The circuit went away between the event and the refresh.
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _subscription.Dispose();
+    }
+}

@@ -1,0 +1,102 @@
+using Microsoft.Extensions.Logging;
+
+namespace CustomerDirectory.Domain.Changes;
+
+/// <summary>What a committed write changed.</summary>
+public enum ChangeKind
+{
+    /// <summary>A profile was created.</summary>
+    CustomerCreated,
+
+    /// <summary>A profile's own fields changed (name, contact, address…).</summary>
+    CustomerUpdated,
+
+    /// <summary>Visits, orders, donations, memberships or loyalty changed, and with them the aggregates.</summary>
+    ActivityChanged,
+
+    ConsentChanged,
+    TagsChanged,
+    NotesChanged,
+    ListsChanged,
+    CustomFieldValuesChanged,
+
+    /// <summary>Tag, list or custom field definitions changed (not tied to one profile).</summary>
+    DefinitionsChanged,
+}
+
+/// <summary>
+/// One committed change. <see cref="Sequence"/> increases by one per event, so a subscriber that sees a jump knows it
+/// missed something and must resynchronise (reload) instead of patching.
+/// </summary>
+public sealed record ChangeEvent(long Sequence, ChangeKind Kind, int? CustomerId, DateTime AtUtc);
+
+/// <summary>
+/// The change feed: every service publishes here after its transaction commits; screens subscribe to stay current.
+/// </summary>
+/// <remarks>
+/// Delivery is in-process and synchronous on the writer's thread, so handlers must only schedule work (Blazor
+/// components call InvokeAsync and return); a throwing handler is logged and never fails the write. A cross-process
+/// transport (PostgreSQL LISTEN/NOTIFY) can publish remote events through <see cref="Publish"/> on each node; the
+/// sequence lets subscribers detect gaps and resync.
+/// </remarks>
+public sealed class ChangeFeed(TimeProvider clock, ILogger<ChangeFeed> logger)
+{
+    private readonly Lock _gate = new();
+    private ImmutableArrayOfHandlers _handlers = new([]);
+    private long _sequence;
+
+    /// <summary>The sequence of the last published event.</summary>
+    public long LastSequence => Interlocked.Read(ref _sequence);
+
+    public void Publish(ChangeKind kind, int? customerId = null)
+    {
+        var change = new ChangeEvent(Interlocked.Increment(ref _sequence), kind, customerId, clock.GetUtcNow().UtcDateTime);
+        foreach (var handler in _handlers.Items)
+        {
+            try
+            {
+                handler(change);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                logger.LogError(e, "A change-feed subscriber failed on {Kind} for {CustomerId}", kind, customerId);
+            }
+        }
+    }
+
+    /// <summary>Calls <paramref name="handler"/> for every event from now on, until the result is disposed.</summary>
+    public IDisposable Subscribe(Action<ChangeEvent> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_gate)
+        {
+            _handlers = new([.. _handlers.Items, handler]);
+        }
+
+        return new Subscription(this, handler);
+    }
+
+    private void Unsubscribe(Action<ChangeEvent> handler)
+    {
+        lock (_gate)
+        {
+            _handlers = new([.. _handlers.Items.Where(h => h != handler)]);
+        }
+    }
+
+    // Copy-on-write list: publishing never takes the lock.
+    private sealed record ImmutableArrayOfHandlers(Action<ChangeEvent>[] Items);
+
+    private sealed class Subscription(ChangeFeed feed, Action<ChangeEvent> handler) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                feed.Unsubscribe(handler);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+using static Microsoft.Playwright.Assertions;
+
+namespace CustomerDirectory.Browser.Tests;
+
+/// <summary>Two people at two browsers see each other's work appear without reloading.</summary>
+public sealed partial class LiveTests() : BrowserSession(demoProfiles: 0)
+{
+    [Fact]
+    public async Task TwoBrowsers_SeeEachOthersWork_Live()
+    {
+        var alice = await NewPageAsync();
+        await SetUpOwnerAsync(alice);
+        var bob = await NewPageAsync();
+        await SignInAsync(bob);
+
+        // Bob watches a search that matches nobody yet; Alice creates the person; Bob's list shows them.
+        await bob.GotoAsync("/customers?q=Livewire");
+        await WaitForInteractiveAsync(bob);
+        await Expect(bob.GetByTestId("result-count")).ToHaveTextAsync("0 customers");
+        await alice.GotoAsync("/customers/new");
+        await WaitForInteractiveAsync(alice);
+        await alice.Locator("input[name=FirstName]").FillAsync("Léon");
+        await alice.Locator("input[name=LastName]").FillAsync("Livewire");
+        await alice.GetByTestId("save").ClickAsync();
+        await alice.WaitForURLAsync(ProfileUrl());
+        await Expect(bob.GetByTestId("result-count")).ToHaveTextAsync("1 customer");
+        await Expect(bob.Locator("tr.rz-data-row").First).ToContainTextAsync("Léon Livewire");
+
+        // Both on the profile: each sees the other.
+        await bob.Locator("a.customer-link").First.ClickAsync();
+        await bob.WaitForURLAsync(ProfileUrl());
+        await Expect(alice.GetByTestId("presence")).ToContainTextAsync("Also here: Olivia Owner");
+        await Expect(bob.GetByTestId("presence")).ToContainTextAsync("Also here: Olivia Owner");
+
+        // Alice saves; Bob's untouched form shows her version at once.
+        await alice.Locator("input[name=City]").FillAsync("Nantes");
+        await alice.GetByTestId("save").ClickAsync();
+        await Expect(bob.Locator("input[name=City]")).ToHaveValueAsync("Nantes");
+        await Expect(bob.GetByTestId("updated-live")).ToBeVisibleAsync();
+
+        // Bob starts typing: Alice sees he is editing. Alice saves again: Bob is warned and keeps his typing.
+        await bob.Locator("input[name=Phone]").FillAsync("06 99 88 77 66");
+        await bob.Locator("input[name=Phone]").PressAsync("Tab");
+        await Expect(alice.GetByTestId("presence")).ToContainTextAsync("(editing)");
+        await alice.Locator("input[name=Country]").FillAsync("France");
+        await alice.GetByTestId("save").ClickAsync();
+        await Expect(bob.GetByTestId("conflict")).ToContainTextAsync("Someone else just saved this profile");
+        await Expect(bob.Locator("input[name=Phone]")).ToHaveValueAsync("06 99 88 77 66");
+
+        // Alice records a visit: Bob's summary and timeline follow.
+        await alice.GetByTestId("record-visit").ClickAsync();
+        await Expect(bob.GetByTestId("visit-count")).ToHaveTextAsync("1");
+        await Expect(bob.Locator(".timeline-entry")).ToHaveCountAsync(1);
+
+        // Bob leaves: Alice no longer sees him.
+        await bob.GotoAsync("/settings");
+        await Expect(alice.GetByTestId("presence")).ToHaveCountAsync(0);
+    }
+
+    [GeneratedRegex(@"/customers/\d+$")]
+    private static partial Regex ProfileUrl();
+}
