@@ -4,8 +4,9 @@ namespace CustomerDirectory.App.Live;
 
 /// <summary>
 /// Keeps a component current: after a change-feed event that matters to it, runs its refresh on the component's
-/// own dispatcher. Bursts (an import, a busy till) are coalesced: at most one refresh per <c>window</c>, and an event
-/// arriving during a refresh schedules exactly one more, so the last state is always shown.
+/// own dispatcher. The first event refreshes at once; a burst (an import, a busy till) is coalesced into at most one
+/// refresh per <c>window</c>, and an event arriving during a refresh schedules exactly one more, so the last state is
+/// always shown.
 /// </summary>
 public sealed class LiveRefresh : IDisposable
 {
@@ -14,6 +15,7 @@ public sealed class LiveRefresh : IDisposable
     private readonly TimeSpan _window;
     private readonly IDisposable _subscription;
     private int _scheduled;
+    private long _lastRunTicks;
     private volatile bool _disposed;
 
     /// <param name="feed">The change feed.</param>
@@ -38,9 +40,10 @@ public sealed class LiveRefresh : IDisposable
 
     private async Task RunAsync()
     {
-        if (_window > TimeSpan.Zero)
+        var wait = TimeSpan.FromTicks(Interlocked.Read(ref _lastRunTicks)) + _window - TimeSpan.FromTicks(Environment.TickCount64 * TimeSpan.TicksPerMillisecond);
+        if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(_window);
+            await Task.Delay(wait);
         }
 
         if (_disposed)
@@ -54,6 +57,7 @@ public sealed class LiveRefresh : IDisposable
             {
                 // Cleared before reloading: an event during the reload schedules one more, never zero.
                 Interlocked.Exchange(ref _scheduled, 0);
+                Interlocked.Exchange(ref _lastRunTicks, Environment.TickCount64 * TimeSpan.TicksPerMillisecond);
                 if (!_disposed)
                 {
                     await _refresh();

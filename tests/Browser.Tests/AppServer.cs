@@ -24,6 +24,15 @@ public sealed class AppServer : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    public int ProcessId => _process.Id;
+
+    /// <summary>The app process's resident memory, from /proc (Linux).</summary>
+    public long ResidentBytes()
+    {
+        _process.Refresh();
+        return _process.WorkingSet64;
+    }
+
     /// <summary>What the app printed; shown when a test fails to start it.</summary>
     public string Output
     {
