@@ -54,8 +54,17 @@ public sealed partial class LiveTests() : BrowserSession(demoProfiles: 0)
         await Expect(bob.Locator(".timeline-entry")).ToHaveCountAsync(1);
 
         // Bob leaves: Alice no longer sees him.
-        await bob.GotoAsync("/settings");
+        await bob.GotoAsync("/customers?q=Livewire");
         await Expect(alice.GetByTestId("presence")).ToHaveCountAsync(0);
+
+        // A profile that stops matching Bob's search leaves his list (and his count).
+        await WaitForInteractiveAsync(bob);
+        await Expect(bob.GetByTestId("result-count")).ToHaveTextAsync("1 customer");
+        await alice.ReloadAsync();
+        await WaitForInteractiveAsync(alice);
+        await alice.Locator("input[name=LastName]").FillAsync("Elsewhere");
+        await alice.GetByTestId("save").ClickAsync();
+        await Expect(bob.GetByTestId("result-count")).ToHaveTextAsync("0 customers");
     }
 
     [GeneratedRegex(@"/customers/\d+$")]
