@@ -51,6 +51,27 @@ public sealed partial class FirstRunTests() : BrowserSession(demoProfiles: 200)
         await page.GetByTestId("search").FillAsync(edited);
         await Expect(page.GetByTestId("result-count")).ToHaveTextAsync("1 customer");
         await Expect(rows.First).ToContainTextAsync($"{first} {edited}");
+
+        // Sort and page live in the address: leave for a profile and come back to the same view.
+        await page.GetByTestId("search").FillAsync("");
+        await Expect(page.GetByTestId("result-count")).ToHaveTextAsync("200 customers");
+        await page.Locator("th", new() { HasTextString = "Total spent" }).ClickAsync();
+        await page.Locator("th", new() { HasTextString = "Total spent" }).ClickAsync();
+        await page.Locator(".rz-pager-page", new() { HasTextString = "2" }).First.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"sort=spent&desc=1&page=2"));
+        var firstOnPage2 = (await rows.First.Locator("a.customer-link").InnerTextAsync()).Trim();
+        await rows.First.Locator("a.customer-link").ClickAsync();
+        await page.WaitForURLAsync(ProfileUrl());
+        await page.GoBackAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"sort=spent&desc=1&page=2"));
+        await Expect(page.Locator(".rz-pager-page.rz-state-active")).ToHaveTextAsync("2");
+        await Expect(rows.First.Locator("a.customer-link")).ToHaveTextAsync(firstOnPage2);
+
+        // A fresh load of that address (a shared link, or after the connection was lost) shows the same view.
+        await page.ReloadAsync();
+        await WaitForInteractiveAsync(page);
+        await Expect(page.Locator(".rz-pager-page.rz-state-active")).ToHaveTextAsync("2");
+        await Expect(rows.First.Locator("a.customer-link")).ToHaveTextAsync(firstOnPage2);
     }
 
     [GeneratedRegex(@"/customers/\d+$")]
