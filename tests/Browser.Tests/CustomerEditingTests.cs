@@ -68,6 +68,7 @@ public sealed partial class CustomerEditingTests() : BrowserSession(demoProfiles
         await counter.Locator("input[name=LastName]").FillAsync("Petit");
         await counter.GetByTestId("save").ClickAsync();
         await counter.WaitForURLAsync(ProfileUrl());
+        await Expect(counter.Locator("h1")).ToHaveTextAsync("Marc Petit");
 
         var office = await counter.Context.NewPageAsync();
         await office.GotoAsync(counter.Url);

@@ -24,6 +24,7 @@ public sealed partial class LiveTests() : BrowserSession(demoProfiles: 0)
         await alice.Locator("input[name=LastName]").FillAsync("Livewire");
         await alice.GetByTestId("save").ClickAsync();
         await alice.WaitForURLAsync(ProfileUrl());
+        await Expect(alice.Locator("h1")).ToHaveTextAsync("Léon Livewire");
         await Expect(bob.GetByTestId("result-count")).ToHaveTextAsync("1 customer");
         await Expect(bob.Locator("tr.rz-data-row").First).ToContainTextAsync("Léon Livewire");
 
@@ -80,6 +81,7 @@ public sealed partial class LiveTests() : BrowserSession(demoProfiles: 0)
         await alice.Locator("input[name=LastName]").FillAsync("Offline");
         await alice.GetByTestId("save").ClickAsync();
         await alice.WaitForURLAsync(ProfileUrl());
+        await Expect(alice.Locator("h1")).ToHaveTextAsync("Reza Offline"); // the saved profile is on screen
 
         await bob.GotoAsync("/customers?q=Offline");
         await WaitForInteractiveAsync(bob);
