@@ -81,7 +81,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
         var counts = await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
             .Select(c => new { c.VisitCount, c.OrderCount, c.DonationCount })
             .SingleOrDefaultAsync(ct)
-            ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
+            ?? throw NotFoundException.Profile();
 
         // The newest `window` of each kind, merged: each read is a short walk down its (CustomerId, date) index.
         var visits = await db.Visits.AsNoTracking().Where(v => v.CustomerId == customerId)
@@ -117,10 +117,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
         // SQLite: an IMMEDIATE transaction, so writers to the same profile queue up and each recount sees the others.
         // (A PostgreSQL port must lock the customer row first, SELECT ... FOR UPDATE, for the same guarantee.)
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await db.Customers.AnyAsync(c => c.Id == customerId, ct))
-        {
-            throw new NotFoundException("This profile does not exist (it may have been deleted).");
-        }
+        await db.EnsureCustomerExistsAsync(customerId, ct);
 
         await change(db);
         await db.SaveChangesAsync(ct);

@@ -14,7 +14,7 @@ public sealed class LoyaltyService(IDbContextFactory<DirectoryDbContext> dbFacto
         return await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
             .Select(c => new LoyaltyView(c.LoyaltyEnrolled, c.LoyaltyEnrolledAt, c.LoyaltyPoints, c.LoyaltyRewardThreshold))
             .SingleOrDefaultAsync(ct)
-            ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
+            ?? throw NotFoundException.Profile();
     }
 
     public Task<LoyaltyView> EnrollAsync(int customerId, int? rewardThreshold, CancellationToken ct = default) =>
@@ -32,7 +32,7 @@ public sealed class LoyaltyService(IDbContextFactory<DirectoryDbContext> dbFacto
         // An IMMEDIATE transaction: two tills adding points at once queue up instead of losing one addition.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == customerId, ct)
-            ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
+            ?? throw NotFoundException.Profile();
         change(customer);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

@@ -14,7 +14,7 @@ public sealed class ConsentService(IDbContextFactory<DirectoryDbContext> dbFacto
         ArgumentNullException.ThrowIfNull(staff);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == customerId, ct)
-            ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
+            ?? throw NotFoundException.Profile();
         if (customer.SetConsent(channel, status, ConsentOrigin.AddedByHand, staff.Name, clock.GetUtcNow().UtcDateTime))
         {
             await db.SaveChangesAsync(ct);
@@ -30,7 +30,7 @@ public sealed class ConsentService(IDbContextFactory<DirectoryDbContext> dbFacto
         var consent = await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
             .Select(c => new { c.EmailConsent, c.SmsConsent })
             .SingleOrDefaultAsync(ct)
-            ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
+            ?? throw NotFoundException.Profile();
         return (consent.EmailConsent, consent.SmsConsent);
     }
 }

@@ -218,10 +218,7 @@ public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbF
         var rows = ToRows(customerId, field, input);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await db.Customers.AnyAsync(c => c.Id == customerId, ct))
-        {
-            throw new NotFoundException("This profile does not exist (it may have been deleted).");
-        }
+        await db.EnsureCustomerExistsAsync(customerId, ct);
 
         await db.CustomFieldValues.Where(v => v.CustomerId == customerId && v.FieldId == fieldId).ExecuteDeleteAsync(ct);
         db.CustomFieldValues.AddRange(rows);

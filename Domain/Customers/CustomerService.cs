@@ -40,7 +40,7 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
                 new CustomerEngagement(c.VisitCount, c.FirstVisitAt, c.LastVisitAt, c.OrderCount, c.TotalSpentMinor, c.FirstOrderAt, c.LastOrderAt,
                     c.DonationCount, c.DonationTotalMinor, c.LastDonationAt, c.ActiveMembershipCount, c.LoyaltyEnrolled ? c.LoyaltyPoints : null)))
             .SingleOrDefaultAsync(ct)
-            ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
+            ?? throw NotFoundException.Profile();
     }
 
     public async Task<int> CreateAsync(CustomerInput input, CancellationToken ct = default)
@@ -65,7 +65,7 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct)
-            ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
+            ?? throw NotFoundException.Profile();
         if (customer.Version != expectedVersion)
         {
             throw Conflict();

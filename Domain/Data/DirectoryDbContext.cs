@@ -49,6 +49,15 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
 
     public DbSet<CustomFieldValue> CustomFieldValues => Set<CustomFieldValue>();
 
+    /// <summary>Throws <see cref="NotFoundException.Profile"/> unless the profile exists (checked inside the caller's transaction).</summary>
+    public async Task EnsureCustomerExistsAsync(int customerId, CancellationToken ct)
+    {
+        if (!await Customers.AnyAsync(c => c.Id == customerId, ct))
+        {
+            throw NotFoundException.Profile();
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

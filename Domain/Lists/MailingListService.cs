@@ -77,7 +77,7 @@ public sealed class MailingListService(IDbContextFactory<DirectoryDbContext> dbF
         var person = await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
             .Select(c => new { c.Email, c.EmailConsent.Status })
             .SingleOrDefaultAsync(ct)
-            ?? throw new NotFoundException("This profile does not exist (it may have been deleted).");
+            ?? throw NotFoundException.Profile();
         if (person.Email is null)
         {
             throw new DomainException("Add an email address before adding this person to a mailing list.");

@@ -22,10 +22,7 @@ public sealed class NoteService(IDbContextFactory<DirectoryDbContext> dbFactory,
         ArgumentNullException.ThrowIfNull(author);
         var note = Note.Create(customerId, author.Id, author.Name, text, clock.GetUtcNow().UtcDateTime);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Customers.AnyAsync(c => c.Id == customerId, ct))
-        {
-            throw new NotFoundException("This profile does not exist (it may have been deleted).");
-        }
+        await db.EnsureCustomerExistsAsync(customerId, ct);
 
         db.Notes.Add(note);
         await db.SaveChangesAsync(ct);

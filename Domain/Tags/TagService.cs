@@ -60,10 +60,7 @@ public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, 
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await db.Customers.AnyAsync(c => c.Id == customerId, ct))
-        {
-            throw new NotFoundException("This profile does not exist (it may have been deleted).");
-        }
+        await db.EnsureCustomerExistsAsync(customerId, ct);
 
         var tag = await db.Tags.SingleOrDefaultAsync(t => t.NameKey == key, ct);
         if (tag is null)
