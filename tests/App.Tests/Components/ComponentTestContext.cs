@@ -25,7 +25,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             .Build();
         Services.AddLogging();
         Services.AddDomain(configuration);
-        Services.AddSingleton<Live.PresenceTracker>();
+        Services.AddSingleton<CustomerDirectory.App.Live.PresenceTracker>();
     }
 
     protected CustomerService Customers => Services.GetRequiredService<CustomerService>();
