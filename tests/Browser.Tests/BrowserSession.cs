@@ -41,6 +41,28 @@ public abstract class BrowserSession(int demoProfiles) : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    private bool _ownerExists;
+
+    /// <summary>
+    /// A new browser context, signed in as the owner: the first call in a class completes first-run setup in the
+    /// browser, later ones sign in (xunit runs a class's tests one after another).
+    /// </summary>
+    protected async Task<IPage> SignedInPageAsync()
+    {
+        var page = await NewPageAsync();
+        if (_ownerExists)
+        {
+            await SignInAsync(page);
+        }
+        else
+        {
+            await SetUpOwnerAsync(page);
+            _ownerExists = true;
+        }
+
+        return page;
+    }
+
     /// <summary>Waits until the live (interactive) circuit has taken over the page, so clicks and typing reach the server.</summary>
     protected static Task WaitForInteractiveAsync(IPage page) =>
         page.Locator("main[data-interactive=true]").WaitForAsync();

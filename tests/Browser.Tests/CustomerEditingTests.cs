@@ -7,24 +7,6 @@ namespace CustomerDirectory.Browser.Tests;
 /// <summary>Creating and editing profiles at the counter, including two people on the same profile.</summary>
 public sealed partial class CustomerEditingTests() : BrowserSession(demoProfiles: 0)
 {
-    private bool _ownerExists;
-
-    private async Task<IPage> SignedInPageAsync()
-    {
-        var page = await NewPageAsync();
-        if (_ownerExists)
-        {
-            await SignInAsync(page);
-        }
-        else
-        {
-            await SetUpOwnerAsync(page);
-            _ownerExists = true;
-        }
-
-        return page;
-    }
-
     [Fact]
     public async Task NewCustomer_ExplainsWhatIsMissing_ThenCreates_AndRefusesADuplicateEmailWithALinkToTheOwner()
     {

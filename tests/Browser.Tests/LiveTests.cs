@@ -9,8 +9,7 @@ public sealed partial class LiveTests() : BrowserSession(demoProfiles: 0)
     [Fact]
     public async Task TwoBrowsers_SeeEachOthersWork_Live()
     {
-        var alice = await NewPageAsync();
-        await SetUpOrSignInAsync(alice);
+        var alice = await SignedInPageAsync();
         var bob = await NewPageAsync();
         await SignInAsync(bob);
 
@@ -71,8 +70,7 @@ public sealed partial class LiveTests() : BrowserSession(demoProfiles: 0)
     [Fact]
     public async Task AfterADroppedConnection_ThePageComesBackCurrent()
     {
-        var alice = await NewPageAsync();
-        await SetUpOrSignInAsync(alice);
+        var alice = await SignedInPageAsync();
         var bob = await NewPageAsync();
         await SignInAsync(bob);
         await alice.GotoAsync("/customers/new");
@@ -97,20 +95,6 @@ public sealed partial class LiveTests() : BrowserSession(demoProfiles: 0)
         await bob.Context.SetOfflineAsync(false);
 
         await Expect(bob.Locator("tr.rz-data-row").First).ToContainTextAsync("Rezaa Offline", new() { Timeout = 30_000 });
-    }
-
-    private bool _ownerExists;
-
-    private async Task SetUpOrSignInAsync(Microsoft.Playwright.IPage page)
-    {
-        if (_ownerExists)
-        {
-            await SignInAsync(page);
-            return;
-        }
-
-        await SetUpOwnerAsync(page);
-        _ownerExists = true;
     }
 
     [GeneratedRegex(@"/customers/\d+$")]
