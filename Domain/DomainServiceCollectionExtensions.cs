@@ -5,6 +5,7 @@ using CustomerDirectory.Domain.CustomFields;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Demo;
+using CustomerDirectory.Domain.Filters;
 using CustomerDirectory.Domain.Lists;
 using CustomerDirectory.Domain.Notes;
 using CustomerDirectory.Domain.Staff;
@@ -44,6 +45,7 @@ public static class DomainServiceCollectionExtensions
 
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<FilterCatalogService>();
         services.AddSingleton<CustomerService>();
         services.AddSingleton<ActivityService>();
         services.AddSingleton<LoyaltyService>();

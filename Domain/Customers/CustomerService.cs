@@ -1,11 +1,12 @@
 using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Filters;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Customers;
 
 /// <summary>Finding, creating and editing profiles.</summary>
-public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes)
+public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, FilterCatalogService catalogs, MerchantOptions merchant)
 {
     public async Task<CustomerPage> SearchAsync(CustomerSearch search, CancellationToken ct = default)
     {
@@ -17,16 +18,35 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
 
         var skip = Math.Max(0, search.Skip);
         var take = Math.Clamp(search.Take, 1, CustomerSearch.MaxPageSize);
+        var bound = await BindAsync(search.Filter, ct);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = Filter(db.Customers.AsNoTracking(), search.Text);
+        if (bound is not BoundConstant { Value: true })
+        {
+            query = query.Where(SqlFilter.Predicate(bound, db));
+        }
+
         var total = await query.CountAsync(ct);
+        var allCount = search.Filter is null && search.Text is null ? total : await db.Customers.CountAsync(ct);
         var rows = await Sort(query, search.Sort, search.Descending)
             .Skip(skip)
             .Take(take)
             .Select(c => new CustomerRow(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.CreatedAt, c.TotalSpentMinor, c.OrderCount, c.LastOrderAt, c.LastVisitAt, c.EmailConsent.SubscribedAt))
             .ToListAsync(ct);
-        return new CustomerPage(rows, total);
+        return new CustomerPage(rows, total, allCount);
+    }
+
+    /// <summary>Checks a filter against the current fields and binds it at the current time; throws <see cref="FilterException"/>.</summary>
+    internal async Task<Bound> BindAsync(FilterDefinition? filter, CancellationToken ct)
+    {
+        if (filter is null || filter.IsEmpty)
+        {
+            return new BoundConstant(true);
+        }
+
+        var catalog = await catalogs.GetAsync(ct);
+        return FilterBinder.Bind(filter, catalog, clock.GetUtcNow().UtcDateTime, merchant.TimeZone);
     }
 
     public async Task<CustomerDetails> GetAsync(int id, CancellationToken ct = default)

@@ -1,11 +1,14 @@
 using System.Data.Common;
+using CustomerDirectory.Domain.Customers;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace CustomerDirectory.Domain.Data;
 
 /// <summary>
 /// Per-connection SQLite settings: FULL sync so a committed write survives a power cut (WAL mode is
-/// set once on the file by <see cref="DatabaseMigrator"/>), and a busy timeout so concurrent writers wait instead of failing.
+/// set once on the file by <see cref="DatabaseMigrator"/>), and a busy timeout so concurrent writers wait instead of failing; and the functions
+/// of <see cref="DirectoryDbFunctions"/>.
 /// </summary>
 internal sealed class SqliteConnectionPragmas(int busyTimeoutMs) : DbConnectionInterceptor
 {
@@ -22,5 +25,9 @@ internal sealed class SqliteConnectionPragmas(int busyTimeoutMs) : DbConnectionI
         using var command = connection.CreateCommand();
         command.CommandText = $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={busyTimeoutMs}; PRAGMA foreign_keys=ON;";
         command.ExecuteNonQuery();
+        if (connection is SqliteConnection sqlite)
+        {
+            sqlite.CreateFunction<string?, string?>(DirectoryDbFunctions.FoldName, value => value is null ? null : ContactRules.Fold(value), isDeterministic: true);
+        }
     }
 }
