@@ -54,6 +54,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<ConsentService>();
         services.AddSingleton<CustomFieldService>();
         services.AddSingleton<MailingListService>();
+        services.AddSingleton<Views.SavedViewService>();
         services.AddSingleton<DemoDataSeeder>();
         services.AddSingleton<SetupState>();
         return services;

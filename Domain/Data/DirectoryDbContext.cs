@@ -49,6 +49,8 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
 
     public DbSet<CustomFieldValue> CustomFieldValues => Set<CustomFieldValue>();
 
+    public DbSet<Views.SavedView> SavedViews => Set<Views.SavedView>();
+
     /// <summary>Throws <see cref="NotFoundException.Profile"/> unless the profile exists (checked inside the caller's transaction).</summary>
     public async Task EnsureCustomerExistsAsync(int customerId, CancellationToken ct)
     {
