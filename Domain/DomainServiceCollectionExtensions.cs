@@ -6,6 +6,7 @@ using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Demo;
 using CustomerDirectory.Domain.Filters;
+using CustomerDirectory.Domain.Filters.Index;
 using CustomerDirectory.Domain.Lists;
 using CustomerDirectory.Domain.Notes;
 using CustomerDirectory.Domain.Staff;
@@ -43,6 +44,9 @@ public static class DomainServiceCollectionExtensions
         // Identity's EF stores want a scoped context; everything else uses the factory, one context per operation.
         services.AddScoped<DirectoryDbContext>(sp => sp.GetRequiredService<IDbContextFactory<DirectoryDbContext>>().CreateDbContext());
 
+        services.AddSingleton<ProfileIndex>();
+        services.AddSingleton<IChangeApplier>(sp => sp.GetRequiredService<ProfileIndex>());
+        services.AddHostedService<ProfileIndexBuilder>();
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<FilterCatalogService>();

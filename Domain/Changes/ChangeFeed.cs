@@ -39,8 +39,9 @@ public sealed record ChangeEvent(long Sequence, ChangeKind Kind, int? CustomerId
 /// transport (PostgreSQL LISTEN/NOTIFY) can publish remote events through <see cref="Publish"/> on each node; the
 /// sequence lets subscribers detect gaps and resync.
 /// </remarks>
-public sealed class ChangeFeed(TimeProvider clock, ILogger<ChangeFeed> logger)
+public sealed class ChangeFeed(TimeProvider clock, ILogger<ChangeFeed> logger, IEnumerable<IChangeApplier> appliers)
 {
+    private readonly IChangeApplier[] _appliers = [.. appliers];
     private readonly Lock _gate = new();
     private ImmutableArrayOfHandlers _handlers = new([]);
     private long _sequence;
@@ -51,6 +52,18 @@ public sealed class ChangeFeed(TimeProvider clock, ILogger<ChangeFeed> logger)
     public void Publish(ChangeKind kind, int? customerId = null)
     {
         var change = new ChangeEvent(Interlocked.Increment(ref _sequence), kind, customerId, clock.GetUtcNow().UtcDateTime);
+        foreach (var applier in _appliers)
+        {
+            try
+            {
+                applier.Apply(change);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                logger.LogError(e, "Applying {Kind} for {CustomerId} to {Applier} failed", kind, customerId, applier.GetType().Name);
+            }
+        }
+
         foreach (var handler in _handlers.Items)
         {
             try

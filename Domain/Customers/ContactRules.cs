@@ -219,6 +219,13 @@ public static class ContactRules
     /// <summary>Lower case without accents, for accent-insensitive search and sorting ("Élodie" → "elodie").</summary>
     public static string Fold(string value)
     {
+        ArgumentNullException.ThrowIfNull(value);
+        if (System.Text.Ascii.IsValid(value))
+        {
+            // Plain ASCII has no accents to strip and nothing to normalise: lower case is all folding does.
+            return value.ToLowerInvariant();
+        }
+
         var decomposed = value.Normalize(NormalizationForm.FormD);
         var folded = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)

@@ -1,12 +1,13 @@
 using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Filters;
+using CustomerDirectory.Domain.Filters.Index;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Customers;
 
 /// <summary>Finding, creating and editing profiles.</summary>
-public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, FilterCatalogService catalogs, MerchantOptions merchant)
+public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, FilterCatalogService catalogs, MerchantOptions merchant, ProfileIndex index)
 {
     public async Task<CustomerPage> SearchAsync(CustomerSearch search, CancellationToken ct = default)
     {
@@ -21,21 +22,48 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
         var bound = await BindAsync(search.Filter, ct);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = Filter(db.Customers.AsNoTracking(), search.Text);
-        if (bound is not BoundConstant { Value: true })
+        if (index.IsReady)
         {
-            query = query.Where(SqlFilter.Predicate(bound, db));
+            // The index answers which ids, in which order; the rows themselves come from the database by key.
+            var found = await Task.Run(() => index.Query(bound, search.Text, search.Sort, search.Descending, skip, take, ct), ct);
+            var ids = found.Ids;
+            var byId = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(Row).ToDictionaryAsync(r => r.Id, ct);
+            return new CustomerPage([.. ids.Where(byId.ContainsKey).Select(id => byId[id])], found.Total, found.AllCount);
         }
 
+        var query = SqlQuery(db, bound, search.Text);
         var total = await query.CountAsync(ct);
-        var allCount = search.Filter is null && search.Text is null ? total : await db.Customers.CountAsync(ct);
+        var allCount = bound is BoundConstant { Value: true } && ContactRules.Clean(search.Text) is null ? total : await db.Customers.CountAsync(ct);
         var rows = await Sort(query, search.Sort, search.Descending)
             .Skip(skip)
             .Take(take)
-            .Select(c => new CustomerRow(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.CreatedAt, c.TotalSpentMinor, c.OrderCount, c.LastOrderAt, c.LastVisitAt, c.EmailConsent.SubscribedAt))
+            .Select(Row)
             .ToListAsync(ct);
         return new CustomerPage(rows, total, allCount);
     }
+
+    /// <summary>The ids a filter (and search text) matches, ascending, computed by SQL: the reference the index is checked against.</summary>
+    internal async Task<int[]> SqlMatchingIdsAsync(Bound bound, string? text, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await SqlQuery(db, bound, text).OrderBy(c => c.Id).Select(c => c.Id).ToArrayAsync(ct);
+    }
+
+    /// <summary>One page of ids in the directory's order, computed by SQL (the reference for sorting and paging).</summary>
+    internal async Task<int[]> SqlPageIdsAsync(Bound bound, string? text, CustomerSort sort, bool descending, int skip, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Sort(SqlQuery(db, bound, text), sort, descending).Skip(skip).Take(take).Select(c => c.Id).ToArrayAsync(ct);
+    }
+
+    private static IQueryable<Customer> SqlQuery(DirectoryDbContext db, Bound bound, string? text)
+    {
+        var query = Filter(db.Customers.AsNoTracking(), text);
+        return bound is BoundConstant { Value: true } ? query : query.Where(SqlFilter.Predicate(bound, db));
+    }
+
+    private static readonly System.Linq.Expressions.Expression<Func<Customer, CustomerRow>> Row = c =>
+        new CustomerRow(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.CreatedAt, c.TotalSpentMinor, c.OrderCount, c.LastOrderAt, c.LastVisitAt, c.EmailConsent.SubscribedAt);
 
     /// <summary>Checks a filter against the current fields and binds it at the current time; throws <see cref="FilterException"/>.</summary>
     internal async Task<Bound> BindAsync(FilterDefinition? filter, CancellationToken ct)

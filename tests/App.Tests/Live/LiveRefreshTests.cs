@@ -8,7 +8,7 @@ public class LiveRefreshTests
 {
     private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(200);
 
-    private static ChangeFeed NewFeed() => new(TimeProvider.System, NullLogger<ChangeFeed>.Instance);
+    private static ChangeFeed NewFeed() => new(TimeProvider.System, NullLogger<ChangeFeed>.Instance, []);
 
     // Stands in for a component's InvokeAsync: one refresh at a time, like a circuit's dispatcher.
     private static Func<Func<Task>, Task> SerialDispatcher()

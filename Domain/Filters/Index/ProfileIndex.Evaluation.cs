@@ -1,0 +1,390 @@
+using System.Text;
+using CustomerDirectory.Domain.Customers;
+
+namespace CustomerDirectory.Domain.Filters.Index;
+
+// Evaluating a bound filter: each condition is one pass over a column (both cores on large indexes) producing a
+// bitmap; groups combine bitmaps; sets go through posting lists and touch only holders.
+public sealed partial class ProfileIndex
+{
+    /// <summary>The matching profiles' ids, one page of them in order, and the counts.</summary>
+    internal IndexPage Query(Bound bound, string? text, CustomerSort sort, bool descending, int skip, int take, CancellationToken ct)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var match = Match(bound, text, ct);
+            var total = match.Count();
+            return new IndexPage(Page(match, total, sort, descending, skip, take), total, _sortedCount);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Every matching id, ascending (groups, exports and the differential test).</summary>
+    internal int[] MatchingIds(Bound bound, string? text, CancellationToken ct)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var ids = Match(bound, text, ct).Slots().Select(slot => _ids[slot]).ToArray();
+            Array.Sort(ids);
+            return ids;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    private Bitmap Match(Bound bound, string? text, CancellationToken ct)
+    {
+        var match = Evaluate(bound, ct);
+        return ContactRules.Clean(text) is { } cleaned ? match.And(Search(cleaned, ct)) : match;
+    }
+
+    private Bitmap Evaluate(Bound bound, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        switch (bound)
+        {
+            case BoundConstant k:
+                return k.Value ? _live.Copy() : new Bitmap(_capacity);
+            case BoundNot not:
+                return Evaluate(not.Inner, ct).NotWithin(_live);
+            case BoundGroup group:
+                var result = Evaluate(group.Items[0], ct);
+                for (var i = 1; i < group.Items.Count; i++)
+                {
+                    var next = Evaluate(group.Items[i], ct);
+                    _ = group.Any ? result.Or(next) : result.And(next);
+                }
+
+                return result;
+            case BoundText t when t.Column == Column.Phone:
+                return Scan(new TextTest(_phone, t.Match, Encoding.UTF8.GetBytes(t.Value)));
+            case BoundText t:
+                return Scan(new TextTest(TextOf(t.Column), t.Match, Encoding.UTF8.GetBytes(t.Value)));
+            case BoundIsNull n:
+                return n.Column switch
+                {
+                    Column.Phone => Scan(new TextNull(_phone)),
+                    Column.Birthday => Scan(new IntRange(_birthday, int.MinValue, int.MinValue)),
+                    Column.FirstVisitAt or Column.LastVisitAt or Column.FirstOrderAt or Column.LastOrderAt or Column.LastDonationAt
+                        => Scan(new IntRange(MomentsOf(n.Column), Moments.Null, Moments.Null)),
+                    _ => Scan(new TextNull(TextOf(n.Column))),
+                };
+            case BoundRange r:
+                return r.Column is Column.TotalSpent or Column.DonationTotal
+                    ? Scan(new LongRange(r.Column == Column.TotalSpent ? _totalSpent : _donationTotal, r.Min, r.Max))
+                    : Scan(new IntRange(IntsOf(r.Column), Clamp(r.Min), Clamp(r.Max)));
+            case BoundMoment m:
+                var from = m.From is { } f ? Moments.From(f) : Moments.Null + 1;
+                var to = m.To is { } t2 ? Moments.From(t2) - 1L : int.MaxValue;
+                return Scan(new IntRange(MomentsOf(m.Column), from, Clamp(to)));
+            case BoundDate d:
+                return Scan(new IntRange(_birthday, d.From?.DayNumber ?? int.MinValue + 1, d.To?.DayNumber ?? int.MaxValue));
+            case BoundFlag flag:
+                return Scan(new ByteIn(flag.Column switch
+                {
+                    Column.HasAccount => _hasAccount,
+                    Column.PhotoUploaded => _photoUploaded,
+                    _ => _loyaltyEnrolled,
+                }, 1UL << 1));
+            case BoundEnumIn e:
+                var mask = e.Values.Aggregate(0UL, (acc, v) => acc | (1UL << v));
+                return Scan(new ByteIn(e.Column switch
+                {
+                    Column.Source => _source,
+                    Column.EmailConsent => _emailConsent,
+                    _ => _smsConsent,
+                }, mask));
+            case BoundSet s:
+                var column = s.Kind switch
+                {
+                    SetKind.Tags => _tags,
+                    SetKind.Lists => _lists,
+                    SetKind.MembershipPlans => _plans,
+                    _ => _statuses,
+                };
+                var values = s.Kind == SetKind.MembershipPlans
+                    ? [.. s.Names.Select(n => _planIds.TryGetValue(n, out var id) ? id : -1)]
+                    : s.Ids;
+                return values.Count == 0 ? Scan(new SetAny(column)) : Postings(column, values, s.All);
+            case BoundActivity a:
+                if (a.Threshold <= 0)
+                {
+                    return _live.Copy();
+                }
+
+                var activity = a.Kind switch
+                {
+                    ActivityKind.Visits => _visits,
+                    ActivityKind.Donations => _donations,
+                    _ => _orders,
+                };
+                return Scan(new ActivityTest(activity, Moments.From(a.Since), a.Threshold, a.Kind == ActivityKind.Spending));
+            default:
+                return EvaluateCustom(bound);
+        }
+    }
+
+    private Bitmap EvaluateCustom(Bound bound)
+    {
+        int fieldId = bound switch
+        {
+            BoundCustomHasValue h => h.FieldId,
+            BoundCustomFlag f => f.FieldId,
+            BoundCustomOptions o => o.FieldId,
+            BoundCustomText t => t.FieldId,
+            BoundCustomNumber n => n.FieldId,
+            BoundCustomDate d => d.FieldId,
+            _ => throw new InvalidOperationException($"The index cannot evaluate {bound.GetType().Name}."),
+        };
+        if (!_custom.TryGetValue(fieldId, out var column))
+        {
+            return new Bitmap(_capacity); // deleted since the filter was bound: nobody has a value
+        }
+
+        return bound switch
+        {
+            BoundCustomHasValue => Scan(new CustomHas(column)),
+            BoundCustomFlag => Scan(new ByteIn(column.Flags, 1UL << 2)),
+            BoundCustomOptions o => Postings(column.Options, o.OptionIds, o.All),
+            BoundCustomText t => Scan(new TextTest(column.Text, t.Match, Encoding.UTF8.GetBytes(t.Value))),
+            BoundCustomNumber n => Scan(new NumberRange(column.Numbers, n.Min ?? double.NegativeInfinity, n.MinInclusive || n.Min is null, n.Max ?? double.PositiveInfinity, n.MaxInclusive || n.Max is null)),
+            BoundCustomDate d => Scan(new IntRange(column.Dates, d.From?.DayNumber ?? int.MinValue + 1, d.To?.DayNumber ?? int.MaxValue)),
+            _ => throw new InvalidOperationException(),
+        };
+    }
+
+    /// <summary>The directory's search box: every word in the name or email; or, for a phone-like query, the digits.</summary>
+    private Bitmap Search(string cleaned, CancellationToken ct)
+    {
+        var folded = ContactRules.Fold(cleaned);
+        if (ContactRules.LooksLikePhone(cleaned))
+        {
+            var result = Scan(new SearchTextTest(_firstName, _lastName, _email, Encoding.UTF8.GetBytes(folded)));
+            foreach (var key in ContactRules.PhoneSearchKeys(cleaned))
+            {
+                result.Or(Scan(new TextTest(_phone, TextMatch.Contains, Encoding.UTF8.GetBytes(key))));
+            }
+
+            return result;
+        }
+
+        Bitmap? all = null;
+        foreach (var word in folded.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            ct.ThrowIfCancellationRequested();
+            var matches = Scan(new SearchTextTest(_firstName, _lastName, _email, Encoding.UTF8.GetBytes(word)));
+            all = all is null ? matches : all.And(matches);
+        }
+
+        return all ?? _live.Copy();
+    }
+
+    private Bitmap Postings(SetColumn column, IReadOnlyList<int> values, bool all)
+    {
+        Bitmap? result = null;
+        foreach (var value in values)
+        {
+            var holders = new Bitmap(_capacity);
+            foreach (var slot in column.Holders(value))
+            {
+                holders.Set(slot);
+            }
+
+            result = result is null ? holders : all ? result.And(holders) : result.Or(holders);
+        }
+
+        return (result ?? new Bitmap(_capacity)).And(_live);
+    }
+
+    private TextColumn TextOf(Column column) => column switch
+    {
+        Column.FirstName => _firstName,
+        Column.LastName => _lastName,
+        Column.Email => _email,
+        Column.AddressLine => _address,
+        Column.PostalCode => _postalCode,
+        Column.City => _city,
+        Column.Country => _country,
+        _ => throw new InvalidOperationException($"{column} is not text."),
+    };
+
+    private int[] MomentsOf(Column column) => column switch
+    {
+        Column.CreatedAt => _createdAt,
+        Column.FirstVisitAt => _firstVisitAt,
+        Column.LastVisitAt => _lastVisitAt,
+        Column.FirstOrderAt => _firstOrderAt,
+        Column.LastOrderAt => _lastOrderAt,
+        Column.LastDonationAt => _lastDonationAt,
+        _ => throw new InvalidOperationException($"{column} is not a moment."),
+    };
+
+    private int[] IntsOf(Column column) => column switch
+    {
+        Column.VisitCount => _visitCount,
+        Column.OrderCount => _orderCount,
+        Column.DonationCount => _donationCount,
+        Column.ActiveMemberships => _activeMemberships,
+        Column.LoyaltyPoints => _loyaltyPoints,
+        _ => throw new InvalidOperationException($"{column} is not a count."),
+    };
+
+    private static int Clamp(long value) => (int)Math.Clamp(value, int.MinValue, int.MaxValue);
+
+    /// <summary>One pass over all slots, 64 at a time into bitmap words; split across cores when it pays.</summary>
+    private Bitmap Scan<T>(T test)
+        where T : struct, ISlotTest
+    {
+        var result = new Bitmap(_capacity);
+        var words = result.Words;
+        var count = _count;
+        var wordCount = (count + 63) >> 6;
+        void Run(int fromWord, int toWord)
+        {
+            for (var w = fromWord; w < toWord; w++)
+            {
+                var first = w << 6;
+                var limit = Math.Min(64, count - first);
+                var bits = 0UL;
+                for (var i = 0; i < limit; i++)
+                {
+                    if (test.Test(first + i))
+                    {
+                        bits |= 1UL << i;
+                    }
+                }
+
+                words[w] = bits;
+            }
+        }
+
+        const int parallelFromWords = 2048; // 131,072 profiles
+        if (wordCount < parallelFromWords || Environment.ProcessorCount < 2)
+        {
+            Run(0, wordCount);
+        }
+        else
+        {
+            var parts = Math.Min(Environment.ProcessorCount, 8);
+            var per = (wordCount + parts - 1) / parts;
+            Parallel.For(0, parts, p => Run(p * per, Math.Min(wordCount, (p + 1) * per)));
+        }
+
+        return result.And(_live);
+    }
+
+    private interface ISlotTest
+    {
+        bool Test(int slot);
+    }
+
+    private readonly struct IntRange(int[] values, int min, int max) : ISlotTest
+    {
+        public bool Test(int slot) => (uint)(values[slot] - min) <= (uint)(max - min);
+    }
+
+    private readonly struct LongRange(long[] values, long min, long max) : ISlotTest
+    {
+        public bool Test(int slot) => values[slot] >= min && values[slot] <= max;
+    }
+
+    private readonly struct NumberRange(double[] values, double min, bool minInclusive, double max, bool maxInclusive) : ISlotTest
+    {
+        public bool Test(int slot)
+        {
+            var v = values[slot];
+            return !double.IsNaN(v) && (minInclusive ? v >= min : v > min) && (maxInclusive ? v <= max : v < max);
+        }
+    }
+
+    private readonly struct ByteIn(byte[] values, ulong mask) : ISlotTest
+    {
+        public bool Test(int slot) => ((mask >> values[slot]) & 1) != 0;
+    }
+
+    private readonly struct TextNull(TextColumn column) : ISlotTest
+    {
+        public bool Test(int slot) => column.IsNull(slot);
+    }
+
+    private readonly struct TextTest(TextColumn column, TextMatch match, byte[] needle) : ISlotTest
+    {
+        public bool Test(int slot)
+        {
+            if (column.IsNull(slot))
+            {
+                return false;
+            }
+
+            var value = column.Get(slot);
+            return match switch
+            {
+                TextMatch.Equals => value.SequenceEqual(needle),
+                TextMatch.StartsWith => value.StartsWith(needle),
+                _ => value.IndexOf(needle) >= 0,
+            };
+        }
+    }
+
+    /// <summary>What the SQL search reads: "first last email", folded; a word is in it when it is in one of the parts.</summary>
+    private readonly struct SearchTextTest(TextColumn first, TextColumn last, TextColumn email, byte[] needle) : ISlotTest
+    {
+        public bool Test(int slot)
+        {
+            if (Array.IndexOf(needle, (byte)' ') < 0)
+            {
+                return first.Get(slot).IndexOf(needle) >= 0 || last.Get(slot).IndexOf(needle) >= 0 || email.Get(slot).IndexOf(needle) >= 0;
+            }
+
+            // With spaces the needle can straddle the parts: build the line.
+            var f = first.Get(slot);
+            var l = last.Get(slot);
+            var e = email.Get(slot);
+            var line = new byte[f.Length + 1 + l.Length + (email.IsNull(slot) ? 0 : 1 + e.Length)];
+            f.CopyTo(line);
+            line[f.Length] = (byte)' ';
+            l.CopyTo(line.AsSpan(f.Length + 1));
+            if (!email.IsNull(slot))
+            {
+                line[f.Length + 1 + l.Length] = (byte)' ';
+                e.CopyTo(line.AsSpan(f.Length + l.Length + 2));
+            }
+
+            return line.AsSpan().IndexOf(needle) >= 0;
+        }
+    }
+
+    private readonly struct SetAny(SetColumn column) : ISlotTest
+    {
+        public bool Test(int slot) => column.Any(slot);
+    }
+
+    private readonly struct CustomHas(CustomColumn column) : ISlotTest
+    {
+        public bool Test(int slot) => column.HasValue(slot);
+    }
+
+    private readonly struct ActivityTest(ActivityColumn column, int since, long threshold, bool sum) : ISlotTest
+    {
+        public bool Test(int slot)
+        {
+            if (!sum && column.CountOf(slot) < threshold)
+            {
+                return false;
+            }
+
+            var (count, total) = column.Since(slot, since);
+            return (sum ? total : count) >= threshold;
+        }
+    }
+}
+
+/// <summary>One page of ids from the index, the matching count and the number of profiles.</summary>
+internal sealed record IndexPage(int[] Ids, int Total, int AllCount);

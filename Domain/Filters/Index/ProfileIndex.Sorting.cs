@@ -1,0 +1,216 @@
+using CustomerDirectory.Domain.Customers;
+
+namespace CustomerDirectory.Domain.Filters.Index;
+
+// Every sortable column keeps a permutation of the live slots in ascending order (key, then id), exactly the order
+// SQL gives: NULLs first, text by UTF-8 bytes (SQLite's BINARY collation), ties by id. Descending walks it backwards,
+// which is ORDER BY key DESC, id DESC. A page is a walk that skips non-matching slots.
+public sealed partial class ProfileIndex
+{
+    private static readonly CustomerSort[] Sorts = Enum.GetValues<CustomerSort>();
+    private readonly Dictionary<CustomerSort, int[]> _sorted = [];
+    private int _sortedCount;
+
+    private void SortAll()
+    {
+        var live = _live.Slots().ToArray();
+        _sortedCount = live.Length;
+        var sorted = new int[Sorts.Length][];
+        Parallel.For(0, Sorts.Length, i =>
+        {
+            var perm = new int[Math.Max(_capacity, 1)];
+            live.CopyTo(perm, 0);
+            var sort = Sorts[i];
+            Array.Sort(perm, 0, live.Length, Comparer<int>.Create((a, b) => Compare(sort, a, b)));
+            sorted[i] = perm;
+        });
+        for (var i = 0; i < Sorts.Length; i++)
+        {
+            _sorted[Sorts[i]] = sorted[i];
+        }
+    }
+
+    private int Compare(CustomerSort sort, int a, int b)
+    {
+        var c = sort switch
+        {
+            CustomerSort.Email => CompareText(_emailKey, a, b),
+            CustomerSort.CreatedAt => _createdAt[a].CompareTo(_createdAt[b]),
+            CustomerSort.TotalSpent => _totalSpent[a].CompareTo(_totalSpent[b]),
+            CustomerSort.OrderCount => _orderCount[a].CompareTo(_orderCount[b]),
+            CustomerSort.LastOrderAt => _lastOrderAt[a].CompareTo(_lastOrderAt[b]),
+            CustomerSort.LastVisitAt => _lastVisitAt[a].CompareTo(_lastVisitAt[b]),
+            CustomerSort.SubscribedAt => _subscribedAt[a].CompareTo(_subscribedAt[b]),
+            _ => CompareName(a, b),
+        };
+        return c != 0 ? c : _ids[a].CompareTo(_ids[b]);
+    }
+
+    private static int CompareText(TextColumn column, int a, int b) => (column.IsNull(a), column.IsNull(b)) switch
+    {
+        (true, true) => 0,
+        (true, false) => -1,
+        (false, true) => 1,
+        _ => column.Get(a).SequenceCompareTo(column.Get(b)),
+    };
+
+    /// <summary>Compares "last first" (the folded sort name) without building it.</summary>
+    private int CompareName(int a, int b)
+    {
+        Span<byte> left = stackalloc byte[1024];
+        Span<byte> right = stackalloc byte[1024];
+        return SortName(a, left).SequenceCompareTo(SortName(b, right));
+    }
+
+    private ReadOnlySpan<byte> SortName(int slot, Span<byte> buffer)
+    {
+        var last = _lastName.Get(slot);
+        var first = _firstName.Get(slot);
+        if (last.Length + first.Length + 1 > buffer.Length)
+        {
+            buffer = new byte[last.Length + first.Length + 1];
+        }
+
+        last.CopyTo(buffer);
+        buffer[last.Length] = (byte)' ';
+        first.CopyTo(buffer[(last.Length + 1)..]);
+        return buffer[..(last.Length + first.Length + 1)];
+    }
+
+    /// <summary>Where the slot sits in each permutation now (before its values change).</summary>
+    private int[] Locate(int slot)
+    {
+        var positions = new int[Sorts.Length];
+        for (var i = 0; i < Sorts.Length; i++)
+        {
+            positions[i] = Find(Sorts[i], slot);
+        }
+
+        return positions;
+    }
+
+    private int Find(CustomerSort sort, int slot)
+    {
+        var perm = _sorted[sort];
+        var (lo, hi) = (0, _sortedCount - 1);
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var c = Compare(sort, perm[mid], slot);
+            if (c == 0)
+            {
+                return mid;
+            }
+
+            if (c < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return ~lo;
+    }
+
+    /// <summary>Moves the slot to its new place in each permutation (inserts it when new).</summary>
+    private void Resort(int slot, int[]? positions)
+    {
+        if (positions is null)
+        {
+            foreach (var sort in Sorts)
+            {
+                var perm = EnsureRoom(sort);
+                var at = ~Find(sort, slot);
+                Array.Copy(perm, at, perm, at + 1, _sortedCount - at);
+                perm[at] = slot;
+            }
+
+            _sortedCount++;
+            return;
+        }
+
+        for (var i = 0; i < Sorts.Length; i++)
+        {
+            var (sort, perm, at) = (Sorts[i], _sorted[Sorts[i]], positions[i]);
+            if ((at == 0 || Compare(sort, perm[at - 1], slot) < 0) && (at == _sortedCount - 1 || Compare(sort, slot, perm[at + 1]) < 0))
+            {
+                continue; // still in order: the change did not move it
+            }
+
+            Array.Copy(perm, at + 1, perm, at, _sortedCount - at - 1);
+            _sortedCount--;
+            var to = ~Find(sort, slot);
+            Array.Copy(perm, to, perm, to + 1, _sortedCount - to);
+            perm[to] = slot;
+            _sortedCount++;
+        }
+    }
+
+    private void Unsort(int slot)
+    {
+        foreach (var sort in Sorts)
+        {
+            var perm = _sorted[sort];
+            var at = Find(sort, slot);
+            Array.Copy(perm, at + 1, perm, at, _sortedCount - at - 1);
+        }
+
+        _sortedCount--;
+    }
+
+    private int[] EnsureRoom(CustomerSort sort)
+    {
+        var perm = _sorted[sort];
+        if (_sortedCount == perm.Length)
+        {
+            Array.Resize(ref perm, Math.Max(1024, perm.Length * 2));
+            _sorted[sort] = perm;
+        }
+
+        return perm;
+    }
+
+    /// <summary>The ids of one page of the matching slots in the given order.</summary>
+    private int[] Page(Bitmap match, int total, CustomerSort sort, bool descending, int skip, int take)
+    {
+        if (skip >= total)
+        {
+            return [];
+        }
+
+        take = Math.Min(take, total - skip);
+        var perm = _sorted[sort];
+        var page = new int[take];
+        // Walk from whichever end is nearer: a deep page in one direction is a shallow one in the other.
+        var fromEnd = skip + take > total / 2;
+        var toSkip = fromEnd ? total - skip - take : skip;
+        var forward = descending == fromEnd;
+        var found = 0;
+        for (var k = 0; k < _sortedCount && found < take; k++)
+        {
+            var slot = perm[forward ? k : _sortedCount - 1 - k];
+            if (!match[slot])
+            {
+                continue;
+            }
+
+            if (toSkip > 0)
+            {
+                toSkip--;
+                continue;
+            }
+
+            page[found++] = _ids[slot];
+        }
+
+        if (fromEnd)
+        {
+            Array.Reverse(page, 0, found);
+        }
+
+        return found == take ? page : page[..found];
+    }
+}
