@@ -49,6 +49,13 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
         return await SqlQuery(db, bound, text).OrderBy(c => c.Id).Select(c => c.Id).ToArrayAsync(ct);
     }
 
+    /// <summary>How many profiles a filter (and search text) matches, computed by SQL (the baseline the index is measured against).</summary>
+    internal async Task<int> SqlCountAsync(Bound bound, string? text, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await SqlQuery(db, bound, text).CountAsync(ct);
+    }
+
     /// <summary>One page of ids in the directory's order, computed by SQL (the reference for sorting and paging).</summary>
     internal async Task<int[]> SqlPageIdsAsync(Bound bound, string? text, CustomerSort sort, bool descending, int skip, int take, CancellationToken ct = default)
     {

@@ -1,6 +1,6 @@
 // A timing harness for the directory's hot paths on a real SQLite file. It prints numbers; it asserts nothing.
 //
-//   dotnet run -c Release --project benchmarks/Benchmarks -- [--data FOLDER] [--seed N]
+//   dotnet run -c Release --project benchmarks/Benchmarks -- [--data FOLDER] [--seed N] [--engine]
 //
 // With --data, it measures the database in FOLDER (e.g. one made by `App -- --seed-demo 1000000`); otherwise it
 // seeds N demo profiles (default 100,000) into a temp folder first. Either way it adds one profile with 5,000
@@ -30,6 +30,13 @@ var services = new ServiceCollection().AddLogging().AddDomain(configuration);
 services.AddStaffAccounts();
 await using var provider = services.BuildServiceProvider();
 await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+
+if (args.Contains("--engine"))
+{
+    // The segmentation engine's table (docs/performance.md): run against a seeded folder, e.g. --data /tmp/seed1m/data.
+    await CustomerDirectory.Benchmarks.EngineHarness.RunAsync(provider);
+    return;
+}
 
 var customers = provider.GetRequiredService<CustomerService>();
 if (dataArg is null)

@@ -63,6 +63,11 @@ internal sealed class ActivityColumn(bool withAmounts)
         }
 
         _lastSlot = _offsets.Length - 1;
+        Array.Resize(ref _moments, _used);
+        if (_running is not null)
+        {
+            Array.Resize(ref _running, _used);
+        }
     }
 
     public void Replace(int slot, int[] moments, long[]? amounts)

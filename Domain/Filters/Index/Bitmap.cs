@@ -52,17 +52,19 @@ internal sealed class Bitmap
         return this;
     }
 
-    /// <summary>Complement within <paramref name="universe"/> (the live slots).</summary>
-    public Bitmap NotWithin(Bitmap universe)
+    /// <summary>Removes the members of <paramref name="other"/>.</summary>
+    public Bitmap AndNot(Bitmap other)
     {
-        var (a, b) = (Words, universe.Words);
+        var (a, b) = (Words, other.Words);
         for (var i = 0; i < a.Length; i++)
         {
-            a[i] = ~a[i] & b[i];
+            a[i] &= ~b[i];
         }
 
         return this;
     }
+
+    public bool IsEmpty() => Array.TrueForAll(Words, w => w == 0);
 
     public Bitmap Copy()
     {

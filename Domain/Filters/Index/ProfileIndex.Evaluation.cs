@@ -41,58 +41,80 @@ public sealed partial class ProfileIndex
 
     private Bitmap Match(Bound bound, string? text, CancellationToken ct)
     {
-        var match = Evaluate(bound, ct);
-        return ContactRules.Clean(text) is { } cleaned ? match.And(Search(cleaned, ct)) : match;
+        var match = Evaluate(bound, null, ct);
+        return ContactRules.Clean(text) is { } cleaned ? Search(cleaned, match, ct) : match;
     }
 
-    private Bitmap Evaluate(Bound bound, CancellationToken ct)
+    /// <summary>
+    /// The slots matching <paramref name="bound"/> among <paramref name="within"/> (all live slots when null). An AND
+    /// group narrows as it goes, cheapest conditions first, so costly ones only test the survivors.
+    /// </summary>
+    private Bitmap Evaluate(Bound bound, Bitmap? within, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         switch (bound)
         {
             case BoundConstant k:
-                return k.Value ? _live.Copy() : new Bitmap(_capacity);
+                return k.Value ? (within ?? _live).Copy() : new Bitmap(_capacity);
             case BoundNot not:
-                return Evaluate(not.Inner, ct).NotWithin(_live);
-            case BoundGroup group:
-                var result = Evaluate(group.Items[0], ct);
-                for (var i = 1; i < group.Items.Count; i++)
+                return (within ?? _live).Copy().AndNot(Evaluate(not.Inner, within, ct));
+            case BoundGroup { Any: false } all:
+                var narrowed = within;
+                foreach (var item in all.Items.OrderBy(Cost))
                 {
-                    var next = Evaluate(group.Items[i], ct);
-                    _ = group.Any ? result.Or(next) : result.And(next);
+                    narrowed = Evaluate(item, narrowed, ct);
+                    if (narrowed.IsEmpty())
+                    {
+                        break;
+                    }
                 }
 
-                return result;
+                return narrowed!;
+            case BoundGroup any:
+                var union = new Bitmap(_capacity);
+                var rest = (within ?? _live).Copy();
+                foreach (var item in any.Items.OrderBy(Cost))
+                {
+                    var matched = Evaluate(item, rest, ct);
+                    union.Or(matched);
+                    rest.AndNot(matched);
+                    if (rest.IsEmpty())
+                    {
+                        break;
+                    }
+                }
+
+                return union;
             case BoundText t when t.Column == Column.Phone:
-                return Scan(new TextTest(_phone, t.Match, Encoding.UTF8.GetBytes(t.Value)));
+                return Scan(new TextTest(_phone, t.Match, Encoding.UTF8.GetBytes(t.Value)), within);
             case BoundText t:
-                return Scan(new TextTest(TextOf(t.Column), t.Match, Encoding.UTF8.GetBytes(t.Value)));
+                return Scan(new TextTest(TextOf(t.Column), t.Match, Encoding.UTF8.GetBytes(t.Value)), within);
             case BoundIsNull n:
                 return n.Column switch
                 {
-                    Column.Phone => Scan(new TextNull(_phone)),
-                    Column.Birthday => Scan(new IntRange(_birthday, int.MinValue, int.MinValue)),
+                    Column.Phone => Scan(new TextNull(_phone), within),
+                    Column.Birthday => Scan(new IntRange(_birthday, int.MinValue, int.MinValue), within),
                     Column.FirstVisitAt or Column.LastVisitAt or Column.FirstOrderAt or Column.LastOrderAt or Column.LastDonationAt
-                        => Scan(new IntRange(MomentsOf(n.Column), Moments.Null, Moments.Null)),
-                    _ => Scan(new TextNull(TextOf(n.Column))),
+                        => Scan(new IntRange(MomentsOf(n.Column), Moments.Null, Moments.Null), within),
+                    _ => Scan(new TextNull(TextOf(n.Column)), within),
                 };
             case BoundRange r:
                 return r.Column is Column.TotalSpent or Column.DonationTotal
-                    ? Scan(new LongRange(r.Column == Column.TotalSpent ? _totalSpent : _donationTotal, r.Min, r.Max))
-                    : Scan(new IntRange(IntsOf(r.Column), Clamp(r.Min), Clamp(r.Max)));
+                    ? Scan(new LongRange(r.Column == Column.TotalSpent ? _totalSpent : _donationTotal, r.Min, r.Max), within)
+                    : Scan(new IntRange(IntsOf(r.Column), Clamp(r.Min), Clamp(r.Max)), within);
             case BoundMoment m:
                 var from = m.From is { } f ? Moments.From(f) : Moments.Null + 1;
                 var to = m.To is { } t2 ? Moments.From(t2) - 1L : int.MaxValue;
-                return Scan(new IntRange(MomentsOf(m.Column), from, Clamp(to)));
+                return Scan(new IntRange(MomentsOf(m.Column), from, Clamp(to)), within);
             case BoundDate d:
-                return Scan(new IntRange(_birthday, d.From?.DayNumber ?? int.MinValue + 1, d.To?.DayNumber ?? int.MaxValue));
+                return Scan(new IntRange(_birthday, d.From?.DayNumber ?? int.MinValue + 1, d.To?.DayNumber ?? int.MaxValue), within);
             case BoundFlag flag:
                 return Scan(new ByteIn(flag.Column switch
                 {
                     Column.HasAccount => _hasAccount,
                     Column.PhotoUploaded => _photoUploaded,
                     _ => _loyaltyEnrolled,
-                }, 1UL << 1));
+                }, 1UL << 1), within);
             case BoundEnumIn e:
                 var mask = e.Values.Aggregate(0UL, (acc, v) => acc | (1UL << v));
                 return Scan(new ByteIn(e.Column switch
@@ -100,7 +122,7 @@ public sealed partial class ProfileIndex
                     Column.Source => _source,
                     Column.EmailConsent => _emailConsent,
                     _ => _smsConsent,
-                }, mask));
+                }, mask), within);
             case BoundSet s:
                 var column = s.Kind switch
                 {
@@ -112,11 +134,11 @@ public sealed partial class ProfileIndex
                 var values = s.Kind == SetKind.MembershipPlans
                     ? [.. s.Names.Select(n => _planIds.TryGetValue(n, out var id) ? id : -1)]
                     : s.Ids;
-                return values.Count == 0 ? Scan(new SetAny(column)) : Postings(column, values, s.All);
+                return values.Count == 0 ? Scan(new SetAny(column), within) : Postings(column, values, s.All, within);
             case BoundActivity a:
                 if (a.Threshold <= 0)
                 {
-                    return _live.Copy();
+                    return (within ?? _live).Copy();
                 }
 
                 var activity = a.Kind switch
@@ -125,13 +147,13 @@ public sealed partial class ProfileIndex
                     ActivityKind.Donations => _donations,
                     _ => _orders,
                 };
-                return Scan(new ActivityTest(activity, Moments.From(a.Since), a.Threshold, a.Kind == ActivityKind.Spending));
+                return Scan(new ActivityTest(activity, Moments.From(a.Since), a.Threshold, a.Kind == ActivityKind.Spending), within);
             default:
-                return EvaluateCustom(bound);
+                return EvaluateCustom(bound, within);
         }
     }
 
-    private Bitmap EvaluateCustom(Bound bound)
+    private Bitmap EvaluateCustom(Bound bound, Bitmap? within)
     {
         int fieldId = bound switch
         {
@@ -150,43 +172,43 @@ public sealed partial class ProfileIndex
 
         return bound switch
         {
-            BoundCustomHasValue => Scan(new CustomHas(column)),
-            BoundCustomFlag => Scan(new ByteIn(column.Flags, 1UL << 2)),
-            BoundCustomOptions o => Postings(column.Options, o.OptionIds, o.All),
-            BoundCustomText t => Scan(new TextTest(column.Text, t.Match, Encoding.UTF8.GetBytes(t.Value))),
-            BoundCustomNumber n => Scan(new NumberRange(column.Numbers, n.Min ?? double.NegativeInfinity, n.MinInclusive || n.Min is null, n.Max ?? double.PositiveInfinity, n.MaxInclusive || n.Max is null)),
-            BoundCustomDate d => Scan(new IntRange(column.Dates, d.From?.DayNumber ?? int.MinValue + 1, d.To?.DayNumber ?? int.MaxValue)),
+            BoundCustomHasValue => Scan(new CustomHas(column), within),
+            BoundCustomFlag => Scan(new ByteIn(column.Flags, 1UL << 2), within),
+            BoundCustomOptions o => Postings(column.Options, o.OptionIds, o.All, within),
+            BoundCustomText t => Scan(new TextTest(column.Text, t.Match, Encoding.UTF8.GetBytes(t.Value)), within),
+            BoundCustomNumber n => Scan(new NumberRange(column.Numbers, n.Min ?? double.NegativeInfinity, n.MinInclusive || n.Min is null, n.Max ?? double.PositiveInfinity, n.MaxInclusive || n.Max is null), within),
+            BoundCustomDate d => Scan(new IntRange(column.Dates, d.From?.DayNumber ?? int.MinValue + 1, d.To?.DayNumber ?? int.MaxValue), within),
             _ => throw new InvalidOperationException(),
         };
     }
 
     /// <summary>The directory's search box: every word in the name or email; or, for a phone-like query, the digits.</summary>
-    private Bitmap Search(string cleaned, CancellationToken ct)
+    private Bitmap Search(string cleaned, Bitmap within, CancellationToken ct)
     {
         var folded = ContactRules.Fold(cleaned);
         if (ContactRules.LooksLikePhone(cleaned))
         {
-            var result = Scan(new SearchTextTest(_firstName, _lastName, _email, Encoding.UTF8.GetBytes(folded)));
+            var result = Scan(new SearchTextTest(_firstName, _lastName, _email, Encoding.UTF8.GetBytes(folded)), within);
             foreach (var key in ContactRules.PhoneSearchKeys(cleaned))
             {
-                result.Or(Scan(new TextTest(_phone, TextMatch.Contains, Encoding.UTF8.GetBytes(key))));
+                result.Or(Scan(new TextTest(_phone, TextMatch.Contains, Encoding.UTF8.GetBytes(key)), within));
             }
 
             return result;
         }
 
-        Bitmap? all = null;
-        foreach (var word in folded.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        // Longest word first: it is usually the most selective, and the next words only test its matches.
+        var narrowed = within;
+        foreach (var word in folded.Split(' ', StringSplitOptions.RemoveEmptyEntries).OrderByDescending(w => w.Length))
         {
             ct.ThrowIfCancellationRequested();
-            var matches = Scan(new SearchTextTest(_firstName, _lastName, _email, Encoding.UTF8.GetBytes(word)));
-            all = all is null ? matches : all.And(matches);
+            narrowed = Scan(new SearchTextTest(_firstName, _lastName, _email, Encoding.UTF8.GetBytes(word)), narrowed);
         }
 
-        return all ?? _live.Copy();
+        return narrowed;
     }
 
-    private Bitmap Postings(SetColumn column, IReadOnlyList<int> values, bool all)
+    private Bitmap Postings(SetColumn column, IReadOnlyList<int> values, bool all, Bitmap? within)
     {
         Bitmap? result = null;
         foreach (var value in values)
@@ -200,8 +222,20 @@ public sealed partial class ProfileIndex
             result = result is null ? holders : all ? result.And(holders) : result.Or(holders);
         }
 
-        return (result ?? new Bitmap(_capacity)).And(_live);
+        return (result ?? new Bitmap(_capacity)).And(within ?? _live);
     }
+
+    /// <summary>Rough cost class of evaluating a condition, so AND groups run the cheap ones first.</summary>
+    private static int Cost(Bound bound) => bound switch
+    {
+        BoundConstant => 0,
+        BoundSet or BoundCustomOptions => 1,
+        BoundText or BoundCustomText => 3,
+        BoundActivity => 4,
+        BoundNot not => Cost(not.Inner),
+        BoundGroup group => group.Items.Max(Cost),
+        _ => 2,
+    };
 
     private TextColumn TextOf(Column column) => column switch
     {
@@ -238,27 +272,32 @@ public sealed partial class ProfileIndex
 
     private static int Clamp(long value) => (int)Math.Clamp(value, int.MinValue, int.MaxValue);
 
-    /// <summary>One pass over all slots, 64 at a time into bitmap words; split across cores when it pays.</summary>
-    private Bitmap Scan<T>(T test)
+    /// <summary>
+    /// One pass over the slots, 64 at a time into bitmap words, testing only the slots in <paramref name="within"/>
+    /// (all live slots when null); split across cores when it pays.
+    /// </summary>
+    private Bitmap Scan<T>(T test, Bitmap? within)
         where T : struct, ISlotTest
     {
         var result = new Bitmap(_capacity);
         var words = result.Words;
-        var count = _count;
-        var wordCount = (count + 63) >> 6;
+        var candidates = (within ?? _live).Words;
+        var wordCount = (_count + 63) >> 6;
         void Run(int fromWord, int toWord)
         {
             for (var w = fromWord; w < toWord; w++)
             {
-                var first = w << 6;
-                var limit = Math.Min(64, count - first);
+                var candidate = candidates[w];
                 var bits = 0UL;
-                for (var i = 0; i < limit; i++)
+                while (candidate != 0)
                 {
-                    if (test.Test(first + i))
+                    var bit = System.Numerics.BitOperations.TrailingZeroCount(candidate);
+                    if (test.Test((w << 6) + bit))
                     {
-                        bits |= 1UL << i;
+                        bits |= 1UL << bit;
                     }
+
+                    candidate &= candidate - 1;
                 }
 
                 words[w] = bits;
@@ -277,7 +316,7 @@ public sealed partial class ProfileIndex
             Parallel.For(0, parts, p => Run(p * per, Math.Min(wordCount, (p + 1) * per)));
         }
 
-        return result.And(_live);
+        return result;
     }
 
     private interface ISlotTest

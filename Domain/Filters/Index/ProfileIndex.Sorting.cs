@@ -54,27 +54,45 @@ public sealed partial class ProfileIndex
         _ => column.Get(a).SequenceCompareTo(column.Get(b)),
     };
 
-    /// <summary>Compares "last first" (the folded sort name) without building it.</summary>
+    /// <summary>Compares "last first" (the folded sort name) byte by byte without building it.</summary>
     private int CompareName(int a, int b)
     {
-        Span<byte> left = stackalloc byte[1024];
-        Span<byte> right = stackalloc byte[1024];
-        return SortName(a, left).SequenceCompareTo(SortName(b, right));
-    }
-
-    private ReadOnlySpan<byte> SortName(int slot, Span<byte> buffer)
-    {
-        var last = _lastName.Get(slot);
-        var first = _firstName.Get(slot);
-        if (last.Length + first.Length + 1 > buffer.Length)
+        var lastA = _lastName.Get(a);
+        var lastB = _lastName.Get(b);
+        var common = Math.Min(lastA.Length, lastB.Length);
+        var c = lastA[..common].SequenceCompareTo(lastB[..common]);
+        if (c != 0)
         {
-            buffer = new byte[last.Length + first.Length + 1];
+            return c;
         }
 
-        last.CopyTo(buffer);
-        buffer[last.Length] = (byte)' ';
-        first.CopyTo(buffer[(last.Length + 1)..]);
-        return buffer[..(last.Length + first.Length + 1)];
+        if (lastA.Length == lastB.Length)
+        {
+            return _firstName.Get(a).SequenceCompareTo(_firstName.Get(b));
+        }
+
+        // One last name is a prefix of the other: the longer one goes on where the shorter has its space.
+        return lastA.Length < lastB.Length
+            ? CompareTail(_firstName.Get(a), lastB[common..], _firstName.Get(b))
+            : -CompareTail(_firstName.Get(b), lastA[common..], _firstName.Get(a));
+    }
+
+    /// <summary>Compares " " + <paramref name="first"/> with <paramref name="rest"/> + " " + <paramref name="otherFirst"/>.</summary>
+    private static int CompareTail(ReadOnlySpan<byte> first, ReadOnlySpan<byte> rest, ReadOnlySpan<byte> otherFirst)
+    {
+        var left = first.Length + 1;
+        var right = rest.Length + 1 + otherFirst.Length;
+        for (var i = 0; i < Math.Min(left, right); i++)
+        {
+            var x = i == 0 ? (byte)' ' : first[i - 1];
+            var y = i < rest.Length ? rest[i] : i == rest.Length ? (byte)' ' : otherFirst[i - rest.Length - 1];
+            if (x != y)
+            {
+                return x.CompareTo(y);
+            }
+        }
+
+        return left.CompareTo(right);
     }
 
     /// <summary>Where the slot sits in each permutation now (before its values change).</summary>
