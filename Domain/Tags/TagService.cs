@@ -63,6 +63,7 @@ public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, 
         await db.EnsureCustomerExistsAsync(customerId, ct);
 
         var tag = await db.Tags.SingleOrDefaultAsync(t => t.NameKey == key, ct);
+        var isNew = tag is null;
         if (tag is null)
         {
             tag = Tag.Create(cleaned, now);
@@ -77,6 +78,12 @@ public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, 
         }
 
         await transaction.CommitAsync(ct);
+        if (isNew)
+        {
+            // A new tag is a new filter option.
+            changes.Publish(ChangeKind.DefinitionsChanged);
+        }
+
         changes.Publish(ChangeKind.TagsChanged, customerId);
         return new TagRef(tag.Id, tag.Name);
     }

@@ -1,0 +1,63 @@
+using CustomerDirectory.Domain.Customers;
+using CustomerDirectory.Domain.CustomFields;
+using CustomerDirectory.Domain.Filters;
+using CustomerDirectory.Domain.Filters.Index;
+using CustomerDirectory.Domain.Tags;
+using static CustomerDirectory.Domain.Tests.CustomerBuilder;
+
+namespace CustomerDirectory.Domain.Tests.Filters;
+
+/// <summary>The index answers the directory once built, and every committed write is in it before the write returns.</summary>
+public sealed class ProfileIndexTests : DatabaseTest
+{
+    private static FilterDefinition Of(params FilterNode[] items) => new() { Root = FilterNode.All(items) };
+
+    [Fact]
+    public async Task Writes_AreVisibleToTheNextQuery_AndNewFieldsAreFilterableAtOnce()
+    {
+        var kept = await Db.AddAsync(ACustomer().Named("Jeanne", "Moreau"));
+        var index = Db.Get<ProfileIndex>();
+        await index.BuildAsync();
+        Assert.True(index.IsReady);
+
+        var created = await Db.AddAsync(ACustomer().Named("Zoé", "Abadie"));
+        var byName = await Db.Customers.SearchAsync(new CustomerSearch(Filter: Of(FilterNode.Condition(FilterFields.FirstName, FilterOperator.Is, "zoe"))));
+        Assert.Equal([created], byName.Rows.Select(r => r.Id));
+        Assert.Equal(2, byName.AllCount);
+
+        await Db.Get<TagService>().AddToCustomerAsync(kept, "VIP");
+        var catalog = await Db.Get<FilterCatalogService>().GetAsync();
+        var vip = catalog.Find(FilterFields.Tags)!.Options.Single().Value;
+        var tagged = await Db.Customers.SearchAsync(new CustomerSearch(Filter: Of(FilterNode.Condition(FilterFields.Tags, FilterOperator.HasAny, vip))));
+        Assert.Equal([kept], tagged.Rows.Select(r => r.Id));
+
+        var fields = Db.Get<CustomFieldService>();
+        var referral = await fields.CreateAsync("Referral?", CustomFieldType.Toggle, null);
+        await fields.SetValueAsync(created, referral, new CustomFieldInput { Flag = true });
+        var referred = await Db.Customers.SearchAsync(new CustomerSearch(Filter: Of(FilterNode.Condition(FilterCatalog.CustomFieldKey(referral), FilterOperator.IsTrue))));
+        Assert.Equal([created], referred.Rows.Select(r => r.Id));
+
+        var details = await Db.Customers.GetAsync(created);
+        await Db.Customers.UpdateAsync(created, new CustomerInput { FirstName = "Anaïs", LastName = "Abadie", Email = details.Email }, details.Version);
+        var renamed = await Db.Customers.SearchAsync(new CustomerSearch("anais"));
+        Assert.Equal([created], renamed.Rows.Select(r => r.Id));
+        Assert.Empty((await Db.Customers.SearchAsync(new CustomerSearch(Filter: Of(FilterNode.Condition(FilterFields.FirstName, FilterOperator.Is, "zoe"))))).Rows);
+    }
+
+    [Fact]
+    public async Task TheIndexAndSql_GiveTheSamePage_ForTheSameSearch()
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            await Db.AddAsync(ACustomer().Named(i % 3 == 0 ? "Léa" : "Paul", $"Dupont{i % 7}"));
+        }
+
+        var search = new CustomerSearch("dupont", CustomerSort.Email, Descending: true, Skip: 5, Take: 10);
+        var bySql = await Db.Customers.SearchAsync(search);
+        await Db.Get<ProfileIndex>().BuildAsync();
+        var byIndex = await Db.Customers.SearchAsync(search);
+
+        Assert.Equal(bySql.Rows.Select(r => r.Id), byIndex.Rows.Select(r => r.Id));
+        Assert.Equal((30, 30), (byIndex.Total, byIndex.AllCount));
+    }
+}
