@@ -386,17 +386,18 @@ public sealed partial class ProfileIndex
             var f = first.Get(slot);
             var l = last.Get(slot);
             var e = email.Get(slot);
-            var line = new byte[f.Length + 1 + l.Length + (email.IsNull(slot) ? 0 : 1 + e.Length)];
+            var length = f.Length + 1 + l.Length + (email.IsNull(slot) ? 0 : 1 + e.Length);
+            Span<byte> line = length <= 1024 ? stackalloc byte[length] : new byte[length];
             f.CopyTo(line);
             line[f.Length] = (byte)' ';
-            l.CopyTo(line.AsSpan(f.Length + 1));
+            l.CopyTo(line[(f.Length + 1)..]);
             if (!email.IsNull(slot))
             {
                 line[f.Length + 1 + l.Length] = (byte)' ';
-                e.CopyTo(line.AsSpan(f.Length + l.Length + 2));
+                e.CopyTo(line[(f.Length + l.Length + 2)..]);
             }
 
-            return line.AsSpan().IndexOf(needle) >= 0;
+            return line.IndexOf(needle) >= 0;
         }
     }
 
