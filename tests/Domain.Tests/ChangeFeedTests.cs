@@ -21,15 +21,15 @@ public sealed class ChangeFeedTests : DatabaseTest
         await Db.Customers.UpdateAsync(id, input, opened.Version);
         await Db.Customers.UpdateAsync(id, input, opened.Version + 1); // nothing changed: no event
         await Db.Get<ActivityService>().RecordVisitAsync(id, new VisitInput());
-        await Db.Get<TagService>().AddToCustomerAsync(id, "VIP");
+        await Db.Get<TagService>().AddToCustomerAsync(id, "VIP"); // a new tag: a new filter option, then the profile's tags
         await Db.Get<NoteService>().AddAsync(id, new StaffActor("s", "S"), "Hello");
         await Assert.ThrowsAsync<DomainException>(() => Db.Get<ActivityService>().RecordOrderAsync(id, new OrderInput { Amount = -1 }));
 
         Assert.Equal(
-            [ChangeKind.CustomerCreated, ChangeKind.CustomerUpdated, ChangeKind.ActivityChanged, ChangeKind.TagsChanged, ChangeKind.NotesChanged],
+            [ChangeKind.CustomerCreated, ChangeKind.CustomerUpdated, ChangeKind.ActivityChanged, ChangeKind.DefinitionsChanged, ChangeKind.TagsChanged, ChangeKind.NotesChanged],
             events.Select(e => e.Kind));
-        Assert.All(events, e => Assert.Equal(id, e.CustomerId));
-        Assert.Equal(Enumerable.Range(1, 5).Select(i => (long)i), events.Select(e => e.Sequence));
+        Assert.All(events, e => Assert.Equal(e.Kind == ChangeKind.DefinitionsChanged ? null : id, e.CustomerId));
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => (long)i), events.Select(e => e.Sequence));
     }
 
     [Fact]
