@@ -86,8 +86,22 @@ internal sealed class ActivityColumn(bool withAmounts)
         _isReplaced.Set(slot);
     }
 
-    /// <summary>How many moments of the slot are at or after <paramref name="since"/>, and the sum of their amounts.</summary>
-    public (int Count, long Sum) Since(int slot, int since)
+    /// <summary>Whether at least <paramref name="n"/> (≥ 1) moments of the slot are at or after <paramref name="since"/>.</summary>
+    /// <remarks>Moments are ascending, so that is: the n-th from the end is at or after it. No search.</remarks>
+    public bool AtLeast(int slot, int since, long n)
+    {
+        if (_isReplaced[slot])
+        {
+            var moments = _replaced[slot].Moments;
+            return moments.Length >= n && moments[moments.Length - (int)n] >= since;
+        }
+
+        var (start, end) = (_offsets[slot], _offsets[slot + 1]);
+        return end - start >= n && _moments[end - (int)n] >= since;
+    }
+
+    /// <summary>The sum of the amounts of the slot's moments at or after <paramref name="since"/>.</summary>
+    public long SumSince(int slot, int since)
     {
         ReadOnlySpan<int> moments;
         ReadOnlySpan<long> running;
@@ -104,19 +118,14 @@ internal sealed class ActivityColumn(bool withAmounts)
             running = _running is null ? default : new ReadOnlySpan<long>(_running, start, end - start);
         }
 
-        if (moments.Length == 0 || moments[^1] < since)
+        if (moments.Length == 0 || moments[^1] < since || running.IsEmpty)
         {
-            return (0, 0);
+            return 0;
         }
 
         var first = LowerBound(moments, since);
-        var count = moments.Length - first;
-        var sum = running.IsEmpty ? 0 : running[^1] - (first > 0 ? running[first - 1] : 0);
-        return (count, sum);
+        return running[^1] - (first > 0 ? running[first - 1] : 0);
     }
-
-    /// <summary>Total count for the slot (a cheap upper bound before searching).</summary>
-    public int CountOf(int slot) => _isReplaced[slot] ? _replaced[slot].Moments.Length : _offsets[slot + 1] - _offsets[slot];
 
     private static int LowerBound(ReadOnlySpan<int> sorted, int value)
     {

@@ -86,9 +86,9 @@ public sealed partial class ProfileIndex
 
                 return union;
             case BoundText t when t.Column == Column.Phone:
-                return Scan(new TextTest(_phone, t.Match, Encoding.UTF8.GetBytes(t.Value)), within);
+                return Text(_phone, t.Match, t.Value, within);
             case BoundText t:
-                return Scan(new TextTest(TextOf(t.Column), t.Match, Encoding.UTF8.GetBytes(t.Value)), within);
+                return Text(TextOf(t.Column), t.Match, t.Value, within);
             case BoundIsNull n:
                 return n.Column switch
                 {
@@ -147,7 +147,7 @@ public sealed partial class ProfileIndex
                     ActivityKind.Donations => _donations,
                     _ => _orders,
                 };
-                return Scan(new ActivityTest(activity, Moments.From(a.Since), a.Threshold, a.Kind == ActivityKind.Spending), within);
+                return Scan(new ActivityTest(activity, Moments.From(a.Since), a.Threshold, a.Kind == ActivityKind.Spending, _totalSpent), within);
             default:
                 return EvaluateCustom(bound, within);
         }
@@ -175,7 +175,7 @@ public sealed partial class ProfileIndex
             BoundCustomHasValue => Scan(new CustomHas(column), within),
             BoundCustomFlag => Scan(new ByteIn(column.Flags, 1UL << 2), within),
             BoundCustomOptions o => Postings(column.Options, o.OptionIds, o.All, within),
-            BoundCustomText t => Scan(new TextTest(column.Text, t.Match, Encoding.UTF8.GetBytes(t.Value)), within),
+            BoundCustomText t => Text(column.Text, t.Match, t.Value, within),
             BoundCustomNumber n => Scan(new NumberRange(column.Numbers, n.Min ?? double.NegativeInfinity, n.MinInclusive || n.Min is null, n.Max ?? double.PositiveInfinity, n.MaxInclusive || n.Max is null), within),
             BoundCustomDate d => Scan(new IntRange(column.Dates, d.From?.DayNumber ?? int.MinValue + 1, d.To?.DayNumber ?? int.MaxValue), within),
             _ => throw new InvalidOperationException(),
@@ -191,7 +191,7 @@ public sealed partial class ProfileIndex
             var result = Scan(new SearchTextTest(_firstName, _lastName, _email, Encoding.UTF8.GetBytes(folded)), within);
             foreach (var key in ContactRules.PhoneSearchKeys(cleaned))
             {
-                result.Or(Scan(new TextTest(_phone, TextMatch.Contains, Encoding.UTF8.GetBytes(key)), within));
+                result.Or(Text(_phone, TextMatch.Contains, key, within));
             }
 
             return result;
@@ -202,10 +202,22 @@ public sealed partial class ProfileIndex
         foreach (var word in folded.Split(' ', StringSplitOptions.RemoveEmptyEntries).OrderByDescending(w => w.Length))
         {
             ct.ThrowIfCancellationRequested();
-            narrowed = Scan(new SearchTextTest(_firstName, _lastName, _email, Encoding.UTF8.GetBytes(word)), narrowed);
+            var needle = Encoding.UTF8.GetBytes(word);
+            narrowed = Scan(new WordTest(
+                _firstName, _firstName.MatchingStarts(TextMatch.Contains, needle),
+                _lastName, _lastName.MatchingStarts(TextMatch.Contains, needle),
+                _email, needle), narrowed);
         }
 
         return narrowed;
+    }
+
+    private Bitmap Text(TextColumn column, TextMatch match, string value, Bitmap? within)
+    {
+        var needle = Encoding.UTF8.GetBytes(value);
+        return column.IsInterned
+            ? Scan(new InternedTest(column, column.MatchingStarts(match, needle)), within)
+            : Scan(new TextTest(column, match, needle), within);
     }
 
     private Bitmap Postings(SetColumn column, IReadOnlyList<int> values, bool all, Bitmap? within)
@@ -362,14 +374,22 @@ public sealed partial class ProfileIndex
                 return false;
             }
 
-            var value = column.Get(slot);
-            return match switch
-            {
-                TextMatch.Equals => value.SequenceEqual(needle),
-                TextMatch.StartsWith => value.StartsWith(needle),
-                _ => value.IndexOf(needle) >= 0,
-            };
+            return TextColumn.Matches(column.Get(slot), match, needle);
         }
+    }
+
+    private readonly struct InternedTest(TextColumn column, Bitmap starts) : ISlotTest
+    {
+        public bool Test(int slot) => !column.IsNull(slot) && starts[column.StartOf(slot)];
+    }
+
+    /// <summary>A search word (no spaces) is in "first last email" when it is in one of them.</summary>
+    private readonly struct WordTest(TextColumn first, Bitmap firstStarts, TextColumn last, Bitmap lastStarts, TextColumn email, byte[] needle) : ISlotTest
+    {
+        public bool Test(int slot) =>
+            (!first.IsNull(slot) && firstStarts[first.StartOf(slot)])
+            || (!last.IsNull(slot) && lastStarts[last.StartOf(slot)])
+            || email.Get(slot).IndexOf(needle) >= 0;
     }
 
     /// <summary>What the SQL search reads: "first last email", folded; a word is in it when it is in one of the parts.</summary>
@@ -411,18 +431,12 @@ public sealed partial class ProfileIndex
         public bool Test(int slot) => column.HasValue(slot);
     }
 
-    private readonly struct ActivityTest(ActivityColumn column, int since, long threshold, bool sum) : ISlotTest
+    private readonly struct ActivityTest(ActivityColumn column, int since, long threshold, bool sum, long[] totals) : ISlotTest
     {
-        public bool Test(int slot)
-        {
-            if (!sum && column.CountOf(slot) < threshold)
-            {
-                return false;
-            }
-
-            var (count, total) = column.Since(slot, since);
-            return (sum ? total : count) >= threshold;
-        }
+        // Spending: the all-time total (a column) rules most profiles out before any search.
+        public bool Test(int slot) => sum
+            ? totals[slot] >= threshold && column.SumSince(slot, since) >= threshold
+            : column.AtLeast(slot, since, threshold);
     }
 }
 

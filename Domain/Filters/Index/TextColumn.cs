@@ -28,6 +28,37 @@ internal sealed class TextColumn(bool intern)
 
     public bool IsNull(int slot) => _length[slot] == Null;
 
+    public bool IsInterned => _interned is not null;
+
+    /// <summary>Where the slot's value starts in the buffer; interned equal values share it.</summary>
+    public int StartOf(int slot) => _start[slot];
+
+    /// <summary>
+    /// For an interned column: the buffer offsets of the distinct values that match <paramref name="needle"/>, so a
+    /// scan tests each distinct value once and each slot with one bit lookup.
+    /// </summary>
+    public Bitmap MatchingStarts(TextMatch match, byte[] needle)
+    {
+        var starts = new Bitmap(Math.Max(_used, 1));
+        foreach (var (start, length) in _interned!.Values)
+        {
+            var value = new ReadOnlySpan<byte>(_data, start, length);
+            if (Matches(value, match, needle))
+            {
+                starts.Set(start);
+            }
+        }
+
+        return starts;
+    }
+
+    public static bool Matches(ReadOnlySpan<byte> value, TextMatch match, ReadOnlySpan<byte> needle) => match switch
+    {
+        TextMatch.Equals => value.SequenceEqual(needle),
+        TextMatch.StartsWith => value.StartsWith(needle),
+        _ => value.IndexOf(needle) >= 0,
+    };
+
     public ReadOnlySpan<byte> Get(int slot) => _length[slot] == Null ? default : new ReadOnlySpan<byte>(_data, _start[slot], _length[slot]);
 
     public void Set(int slot, string? value)
