@@ -188,7 +188,10 @@ public sealed partial class ProfileIndex
         var folded = ContactRules.Fold(cleaned);
         if (ContactRules.LooksLikePhone(cleaned))
         {
-            var result = Scan(new SearchTextTest(_firstName, _lastName, _email, Encoding.UTF8.GetBytes(folded)), within);
+            // The whole query in "first last email": each of its words must be in one of the parts first (cheap),
+            // and only those profiles get the line built and searched.
+            var candidates = Words(folded, within, ct);
+            var result = Scan(new SearchTextTest(_firstName, _lastName, _email, Encoding.UTF8.GetBytes(folded)), candidates);
             foreach (var key in ContactRules.PhoneSearchKeys(cleaned))
             {
                 result.Or(Text(_phone, TextMatch.Contains, key, within));
@@ -197,7 +200,12 @@ public sealed partial class ProfileIndex
             return result;
         }
 
-        // Longest word first: it is usually the most selective, and the next words only test its matches.
+        return Words(folded, within, ct);
+    }
+
+    /// <summary>Profiles whose first name, last name or email contains every word (longest, usually rarest, first).</summary>
+    private Bitmap Words(string folded, Bitmap within, CancellationToken ct)
+    {
         var narrowed = within;
         foreach (var word in folded.Split(' ', StringSplitOptions.RemoveEmptyEntries).OrderByDescending(w => w.Length))
         {

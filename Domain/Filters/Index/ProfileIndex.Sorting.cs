@@ -34,7 +34,7 @@ public sealed partial class ProfileIndex
     {
         var c = sort switch
         {
-            CustomerSort.Email => CompareText(_emailKey, a, b),
+            CustomerSort.Email => CompareText(EmailKeyColumn(a), a, EmailKeyColumn(b), b),
             CustomerSort.CreatedAt => _createdAt[a].CompareTo(_createdAt[b]),
             CustomerSort.TotalSpent => _totalSpent[a].CompareTo(_totalSpent[b]),
             CustomerSort.OrderCount => _orderCount[a].CompareTo(_orderCount[b]),
@@ -46,13 +46,16 @@ public sealed partial class ProfileIndex
         return c != 0 ? c : _ids[a].CompareTo(_ids[b]);
     }
 
-    private static int CompareText(TextColumn column, int a, int b) => (column.IsNull(a), column.IsNull(b)) switch
+    private static int CompareText(TextColumn columnA, int a, TextColumn columnB, int b) => (columnA.IsNull(a), columnB.IsNull(b)) switch
     {
         (true, true) => 0,
         (true, false) => -1,
         (false, true) => 1,
-        _ => column.Get(a).SequenceCompareTo(column.Get(b)),
+        _ => columnA.Get(a).SequenceCompareTo(columnB.Get(b)),
     };
+
+    /// <summary>The email key sorts; it is stored only where it differs from the folded email (null email: both null).</summary>
+    private TextColumn EmailKeyColumn(int slot) => _emailKey.IsNull(slot) ? _email : _emailKey;
 
     /// <summary>Compares "last first" (the folded sort name) byte by byte without building it.</summary>
     private int CompareName(int a, int b)

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Data;
 using Microsoft.EntityFrameworkCore;
@@ -131,18 +132,28 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
         }
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        var contexts = new System.Collections.Concurrent.ConcurrentBag<DirectoryDbContext>();
+        DbConnection Connect()
         {
+            var db = dbFactory.CreateDbContext();
+            contexts.Add(db);
             var connection = db.Database.GetDbConnection();
-            await connection.OpenAsync(ct);
-            _lock.EnterWriteLock();
-            try
+            connection.Open();
+            return connection;
+        }
+
+        await Task.Yield();
+        _lock.EnterWriteLock();
+        try
+        {
+            LoadAll(Connect, ct);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+            foreach (var db in contexts)
             {
-                LoadAll(connection, ct);
-            }
-            finally
-            {
-                _lock.ExitWriteLock();
+                await db.DisposeAsync();
             }
         }
 
@@ -157,7 +168,7 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
             }
         }
 
-        logger.LogInformation("Profile index built: {Count} profiles in {Seconds:F1} s, about {Megabytes} MB", _count, watch.Elapsed.TotalSeconds, MemoryBytes / 1_000_000);
+        logger.LogInformation("Profile index built: {Count} profiles in {Seconds:F1} s ({Phases}), about {Megabytes} MB", _count, watch.Elapsed.TotalSeconds, BuildPhases, MemoryBytes / 1_000_000);
     }
 
     /// <summary>Re-reads one profile from the database and swaps its values in.</summary>

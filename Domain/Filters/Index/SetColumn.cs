@@ -1,41 +1,76 @@
 namespace CustomerDirectory.Domain.Filters.Index;
 
 /// <summary>
-/// Several small integer values per slot (tag ids, list ids, option ids, interned plan names): the values of each
-/// slot, and for each value the sorted slots that have it (a posting list), so "has any of" touches only holders.
+/// Several small integer values per slot (tag ids, list ids, option ids, interned plan names): for each value the
+/// sorted slots that have it (a posting list, so "has any of" touches only holders), and for each slot its values —
+/// bulk-loaded into one flat array with start offsets, a slot changed later getting its own array.
 /// </summary>
 internal sealed class SetColumn
 {
-    private int[][] _bySlot = [];
     private readonly Dictionary<int, PostingList> _byValue = [];
+    private int[] _offsets = [0];
+    private int[] _values = [];
+    private int _used;
+    private int _lastSlot = -1;
+    private readonly Dictionary<int, int[]> _replaced = [];
+    private Bitmap _isReplaced = new(0);
 
     public void Resize(int capacity)
     {
-        var old = _bySlot.Length;
-        Array.Resize(ref _bySlot, capacity);
-        Array.Fill(_bySlot, [], old, capacity - old);
+        var old = _offsets.Length - 1;
+        Array.Resize(ref _offsets, capacity + 1);
+        for (var i = old + 1; i <= capacity; i++)
+        {
+            _offsets[i] = _offsets[old];
+        }
+
+        var replaced = new Bitmap(capacity);
+        Array.Copy(_isReplaced.Words, replaced.Words, Math.Min(_isReplaced.Words.Length, replaced.Words.Length));
+        _isReplaced = replaced;
     }
 
-    public ReadOnlySpan<int> Of(int slot) => _bySlot[slot];
+    public ReadOnlySpan<int> Of(int slot) => _isReplaced[slot]
+        ? _replaced[slot]
+        : new ReadOnlySpan<int>(_values, _offsets[slot], _offsets[slot + 1] - _offsets[slot]);
 
-    public bool Any(int slot) => _bySlot[slot].Length > 0;
+    public bool Any(int slot) => _isReplaced[slot] ? _replaced[slot].Length > 0 : _offsets[slot + 1] > _offsets[slot];
 
-    /// <summary>Bulk load: values must arrive in increasing slot order.</summary>
+    /// <summary>Bulk load: slots in increasing order; then <see cref="Seal"/>.</summary>
     public void Append(int slot, int value)
     {
-        var current = _bySlot[slot];
-        if (Array.IndexOf(current, value) >= 0)
+        for (; _lastSlot < slot; _lastSlot++)
+        {
+            _offsets[_lastSlot + 1] = _used;
+        }
+
+        if (new ReadOnlySpan<int>(_values, _offsets[slot], _used - _offsets[slot]).Contains(value))
         {
             return;
         }
 
-        _bySlot[slot] = [.. current, value];
+        if (_used == _values.Length)
+        {
+            Array.Resize(ref _values, Math.Max(1024, _values.Length * 2));
+        }
+
+        _values[_used++] = value;
         Posting(value).AppendLast(slot);
+    }
+
+    public void Seal()
+    {
+        for (var s = _lastSlot + 1; s < _offsets.Length; s++)
+        {
+            _offsets[s] = _used;
+        }
+
+        _lastSlot = _offsets.Length - 1;
+        Array.Resize(ref _values, _used);
     }
 
     public void Replace(int slot, IReadOnlyCollection<int> values)
     {
-        foreach (var old in _bySlot[slot])
+        foreach (var old in Of(slot))
         {
             if (_byValue.TryGetValue(old, out var posting))
             {
@@ -44,7 +79,8 @@ internal sealed class SetColumn
         }
 
         var distinct = values.Distinct().ToArray();
-        _bySlot[slot] = distinct.Length == 0 ? [] : distinct;
+        _replaced[slot] = distinct;
+        _isReplaced.Set(slot);
         foreach (var value in distinct)
         {
             Posting(value).Insert(slot);
@@ -54,15 +90,17 @@ internal sealed class SetColumn
     /// <summary>Forgets a value everywhere (a deleted tag or option).</summary>
     public void Drop(int value)
     {
-        if (!_byValue.Remove(value, out var posting))
+        if (!_byValue.TryGetValue(value, out var posting))
         {
             return;
         }
 
-        foreach (var slot in posting.Span)
+        foreach (var slot in posting.Span.ToArray())
         {
-            _bySlot[slot] = [.. _bySlot[slot].Where(v => v != value)];
+            Replace(slot, [.. Of(slot).ToArray().Where(v => v != value)]);
         }
+
+        _byValue.Remove(value);
     }
 
     public IEnumerable<int> Values => _byValue.Keys;
@@ -80,7 +118,8 @@ internal sealed class SetColumn
         return posting;
     }
 
-    public long Bytes => (_bySlot.LongLength * 8) + _bySlot.Sum(a => a.Length == 0 ? 0L : 24 + (a.Length * 4)) + _byValue.Values.Sum(p => p.Capacity * 4L);
+    public long Bytes => (_offsets.LongLength * 4) + (_values.LongLength * 4) + (_isReplaced.Words.LongLength * 8)
+        + _replaced.Values.Sum(a => 40L + (a.Length * 4)) + _byValue.Values.Sum(p => 32L + (p.Capacity * 4L));
 
     private sealed class PostingList
     {

@@ -45,6 +45,27 @@ public sealed class ProfileIndexTests : DatabaseTest
     }
 
     [Fact]
+    public async Task DeletingATag_OrAnOption_TakesItOffEveryProfile()
+    {
+        var tagged = await Db.AddAsync(ACustomer());
+        var tags = Db.Get<TagService>();
+        await tags.AddToCustomerAsync(tagged, "Old");
+        var fields = Db.Get<CustomFieldService>();
+        var likes = await fields.CreateAsync("Likes", CustomFieldType.MultiSelect, ["Tea", "Coffee"]);
+        var options = (await fields.ListAsync()).Single(f => f.Id == likes).Options;
+        await fields.SetValueAsync(tagged, likes, new CustomFieldInput { OptionIds = [options[0].Id] });
+        await Db.Get<ProfileIndex>().BuildAsync();
+
+        await tags.DeleteAsync((await tags.ListAsync()).Single().Id);
+        await fields.DeleteOptionAsync(likes, options[0].Id);
+
+        var noTags = Of(FilterNode.Condition(FilterFields.Tags, FilterOperator.IsEmpty), FilterNode.Condition(FilterCatalog.CustomFieldKey(likes), FilterOperator.IsEmpty));
+        Assert.Equal([tagged], (await Db.Customers.SearchAsync(new CustomerSearch(Filter: noTags))).Rows.Select(r => r.Id));
+        var bound = await Db.Customers.BindAsync(noTags, default);
+        Assert.Equal(await Db.Customers.SqlMatchingIdsAsync(bound, null), Db.Get<ProfileIndex>().MatchingIds(bound, null, default));
+    }
+
+    [Fact]
     public async Task TheIndexAndSql_GiveTheSamePage_ForTheSameSearch()
     {
         for (var i = 0; i < 30; i++)
