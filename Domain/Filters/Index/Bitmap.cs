@@ -8,8 +8,17 @@ internal sealed class Bitmap
     public Bitmap(int length)
     {
         Length = length;
-        Words = new ulong[(length + 63) >> 6];
+        Words = new ulong[WordsFor(length)];
     }
+
+    /// <summary>Over an array the caller provides (pooled), which must be zeroed and exactly <see cref="WordsFor"/> long.</summary>
+    public Bitmap(int length, ulong[] words)
+    {
+        Length = length;
+        Words = words;
+    }
+
+    public static int WordsFor(int length) => (length + 63) >> 6;
 
     public int Length { get; }
 

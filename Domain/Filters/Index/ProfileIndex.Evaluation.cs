@@ -11,6 +11,7 @@ public sealed partial class ProfileIndex
     internal IndexPage Query(Bound bound, string? text, CustomerSort sort, bool descending, int skip, int take, CancellationToken ct)
     {
         _lock.EnterReadLock();
+        using var scratch = new Scratch(this);
         try
         {
             var match = Match(bound, text, ct);
@@ -27,6 +28,7 @@ public sealed partial class ProfileIndex
     internal int[] MatchingIds(Bound bound, string? text, CancellationToken ct)
     {
         _lock.EnterReadLock();
+        using var scratch = new Scratch(this);
         try
         {
             var ids = Match(bound, text, ct).Slots().Select(slot => _ids[slot]).ToArray();
@@ -55,9 +57,9 @@ public sealed partial class ProfileIndex
         switch (bound)
         {
             case BoundConstant k:
-                return k.Value ? (within ?? _live).Copy() : new Bitmap(_capacity);
+                return k.Value ? CopyOf(within ?? _live) : Fresh();
             case BoundNot not:
-                return (within ?? _live).Copy().AndNot(Evaluate(not.Inner, within, ct));
+                return CopyOf(within ?? _live).AndNot(Evaluate(not.Inner, within, ct));
             case BoundGroup { Any: false } all:
                 var narrowed = within;
                 foreach (var item in all.Items.OrderBy(Cost))
@@ -71,8 +73,8 @@ public sealed partial class ProfileIndex
 
                 return narrowed!;
             case BoundGroup any:
-                var union = new Bitmap(_capacity);
-                var rest = (within ?? _live).Copy();
+                var union = Fresh();
+                var rest = CopyOf(within ?? _live);
                 foreach (var item in any.Items.OrderBy(Cost))
                 {
                     var matched = Evaluate(item, rest, ct);
@@ -138,7 +140,7 @@ public sealed partial class ProfileIndex
             case BoundActivity a:
                 if (a.Threshold <= 0)
                 {
-                    return (within ?? _live).Copy();
+                    return CopyOf(within ?? _live);
                 }
 
                 var activity = a.Kind switch
@@ -167,7 +169,7 @@ public sealed partial class ProfileIndex
         };
         if (!_custom.TryGetValue(fieldId, out var column))
         {
-            return new Bitmap(_capacity); // deleted since the filter was bound: nobody has a value
+            return Fresh(); // deleted since the filter was bound: nobody has a value
         }
 
         return bound switch
@@ -220,6 +222,72 @@ public sealed partial class ProfileIndex
         return narrowed;
     }
 
+    // Bitmaps made while answering one query come from a pool and all go back when it is answered: a million
+    // profiles make each one 128 KB, which would otherwise be a large-object allocation per condition.
+    private readonly System.Collections.Concurrent.ConcurrentBag<ulong[]> _pool = [];
+
+    [ThreadStatic]
+    private static List<ulong[]>? t_scratch;
+
+    private Bitmap Fresh()
+    {
+        var words = Rent();
+        Array.Clear(words);
+        return new Bitmap(_capacity, words);
+    }
+
+    private Bitmap CopyOf(Bitmap source)
+    {
+        var words = Rent();
+        Array.Copy(source.Words, words, words.Length);
+        return new Bitmap(_capacity, words);
+    }
+
+    private ulong[] Rent()
+    {
+        var length = Bitmap.WordsFor(_capacity);
+        ulong[]? words = null;
+        while (_pool.TryTake(out var pooled))
+        {
+            if (pooled.Length == length)
+            {
+                words = pooled;
+                break;
+            }
+        }
+
+        words ??= new ulong[length];
+        t_scratch?.Add(words);
+        return words;
+    }
+
+    /// <summary>Marks the bitmaps rented on this thread from now on as belonging to one query; returns them at the end.</summary>
+    private readonly struct Scratch : IDisposable
+    {
+        private readonly ProfileIndex _index;
+        private readonly List<ulong[]>? _outer;
+
+        public Scratch(ProfileIndex index)
+        {
+            _index = index;
+            _outer = t_scratch;
+            t_scratch = [];
+        }
+
+        public void Dispose()
+        {
+            foreach (var words in t_scratch ?? [])
+            {
+                if (_index._pool.Count < 32)
+                {
+                    _index._pool.Add(words);
+                }
+            }
+
+            t_scratch = _outer;
+        }
+    }
+
     private Bitmap Text(TextColumn column, TextMatch match, string value, Bitmap? within)
     {
         var needle = Encoding.UTF8.GetBytes(value);
@@ -233,7 +301,7 @@ public sealed partial class ProfileIndex
         Bitmap? result = null;
         foreach (var value in values)
         {
-            var holders = new Bitmap(_capacity);
+            var holders = Fresh();
             foreach (var slot in column.Holders(value))
             {
                 holders.Set(slot);
@@ -242,7 +310,7 @@ public sealed partial class ProfileIndex
             result = result is null ? holders : all ? result.And(holders) : result.Or(holders);
         }
 
-        return (result ?? new Bitmap(_capacity)).And(within ?? _live);
+        return (result ?? Fresh()).And(within ?? _live);
     }
 
     /// <summary>Rough cost class of evaluating a condition, so AND groups run the cheap ones first.</summary>
@@ -299,7 +367,7 @@ public sealed partial class ProfileIndex
     private Bitmap Scan<T>(T test, Bitmap? within)
         where T : struct, ISlotTest
     {
-        var result = new Bitmap(_capacity);
+        var result = Fresh();
         var words = result.Words;
         var candidates = (within ?? _live).Words;
         var wordCount = (_count + 63) >> 6;

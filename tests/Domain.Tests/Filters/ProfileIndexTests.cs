@@ -66,6 +66,37 @@ public sealed class ProfileIndexTests : DatabaseTest
     }
 
     [Fact]
+    public async Task ConcurrentQueries_EachGetTheirOwnAnswer()
+    {
+        await Db.Get<Demo.DemoDataSeeder>().SeedAsync(300, progress: null);
+        var index = Db.Get<ProfileIndex>();
+        await index.BuildAsync();
+        Bound[] filters =
+        [
+            await Db.Customers.BindAsync(Of(FilterNode.Condition(FilterFields.VisitCount, FilterOperator.Greater, "2")), default),
+            await Db.Customers.BindAsync(Of(FilterNode.Any(FilterNode.Condition(FilterFields.City, FilterOperator.StartsWith, "l"), FilterNode.Condition(FilterFields.OrderCount, FilterOperator.Greater, "5"))), default),
+            await Db.Customers.BindAsync(Of(new FilterNode { Not = true, Match = FilterMatch.All, Items = [FilterNode.Condition(FilterFields.EmailConsent, FilterOperator.AnyOf, "Subscribed")] }), default),
+        ];
+        var expected = filters.Select(f => index.MatchingIds(f, null, default)).ToArray();
+        Assert.All(expected, ids => Assert.InRange(ids.Length, 1, 299));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(() =>
+        {
+            var wrong = 0;
+            for (var i = 0; i < 200; i++)
+            {
+                var which = (worker + i) % filters.Length;
+                wrong += index.MatchingIds(filters[which], i % 5 == 0 ? "e" : null, default) is var ids
+                    && (i % 5 == 0 ? ids.Except(expected[which]).Any() : !ids.SequenceEqual(expected[which])) ? 1 : 0;
+            }
+
+            return wrong;
+        })));
+
+        Assert.All(answers, wrong => Assert.Equal(0, wrong));
+    }
+
+    [Fact]
     public async Task TheIndexAndSql_GiveTheSamePage_ForTheSameSearch()
     {
         for (var i = 0; i < 30; i++)
