@@ -19,6 +19,26 @@ internal static class CustomerGridQuery
         [nameof(CustomerRow.EmailSubscribedAt)] = "subscribed",
     };
 
+    // The directory sort each sortable column asks for.
+    private static readonly Dictionary<string, CustomerSort> Sorts = new(StringComparer.Ordinal)
+    {
+        [nameof(CustomerRow.LastName)] = CustomerSort.Name,
+        [nameof(CustomerRow.Email)] = CustomerSort.Email,
+        [nameof(CustomerRow.CreatedAt)] = CustomerSort.CreatedAt,
+        [nameof(CustomerRow.TotalSpentMinor)] = CustomerSort.TotalSpent,
+        [nameof(CustomerRow.OrderCount)] = CustomerSort.OrderCount,
+        [nameof(CustomerRow.LastOrderAt)] = CustomerSort.LastOrderAt,
+        [nameof(CustomerRow.LastVisitAt)] = CustomerSort.LastVisitAt,
+        [nameof(CustomerRow.EmailSubscribedAt)] = CustomerSort.SubscribedAt,
+    };
+
+    /// <summary>The directory sort a URL sort name stands for; null when none is chosen (or it is unknown).</summary>
+    public static CustomerSort? SortOf(string? urlName) => ColumnFor(urlName) is { } column ? Sorts[column] : null;
+
+    /// <summary>The URL sort name of a directory sort (a saved view's); null for none.</summary>
+    public static string? UrlNameOf(CustomerSort? sort) =>
+        sort is { } s && Sorts.FirstOrDefault(p => p.Value == s).Key is { } column ? UrlNames[column] : null;
+
     /// <summary>The grid column a URL sort name stands for; null for the default (name) or anything unknown.</summary>
     public static string? ColumnFor(string? urlName) =>
         UrlNames.FirstOrDefault(p => string.Equals(p.Value, urlName, StringComparison.OrdinalIgnoreCase)).Key;
@@ -35,17 +55,7 @@ internal static class CustomerGridQuery
     public static CustomerSearch ToSearch(string? text, LoadDataArgs args)
     {
         var sort = args.Sorts?.FirstOrDefault(s => s.SortOrder is not null);
-        var by = sort?.Property switch
-        {
-            nameof(CustomerRow.Email) => CustomerSort.Email,
-            nameof(CustomerRow.CreatedAt) => CustomerSort.CreatedAt,
-            nameof(CustomerRow.TotalSpentMinor) => CustomerSort.TotalSpent,
-            nameof(CustomerRow.OrderCount) => CustomerSort.OrderCount,
-            nameof(CustomerRow.LastOrderAt) => CustomerSort.LastOrderAt,
-            nameof(CustomerRow.LastVisitAt) => CustomerSort.LastVisitAt,
-            nameof(CustomerRow.EmailSubscribedAt) => CustomerSort.SubscribedAt,
-            _ => CustomerSort.Name,
-        };
+        var by = sort?.Property is { } property && Sorts.TryGetValue(property, out var s) ? s : CustomerSort.Name;
         return new CustomerSearch(
             Text: text,
             Sort: by,
