@@ -22,7 +22,8 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
         var bound = await BindAsync(search.Filter, ct);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (index.IsReady)
+        var filtered = bound is not BoundConstant { Value: true } || ContactRules.Clean(search.Text) is not null;
+        if (index.IsReady || (filtered && await index.WhenReadyAsync(ct)))
         {
             // The index answers which ids, in which order; the rows themselves come from the database by key.
             var found = await Task.Run(() => index.Query(bound, search.Text, search.Sort, search.Descending, skip, take, ct), ct);

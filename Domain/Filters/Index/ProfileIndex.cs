@@ -22,8 +22,9 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly Lock _refreshGate = new();
     private readonly HashSet<int> _pending = [];
+    private readonly TaskCompletionSource _built = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _ready;
-    private bool _building;
+    private volatile bool _building;
 
     // Slots: one per profile, in the order profiles were loaded or created.
     private int _count;
@@ -80,6 +81,28 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
     /// <summary>True once built; until then, use SQL.</summary>
     public bool IsReady => _ready;
 
+    /// <summary>
+    /// True once the index can answer; while it is being built this waits for it (a filter at a million profiles is
+    /// seconds to minutes in SQL, the build a few seconds). False when no build is under way or it failed: use SQL.
+    /// </summary>
+    internal async Task<bool> WhenReadyAsync(CancellationToken ct)
+    {
+        if (_ready || !_building)
+        {
+            return _ready;
+        }
+
+        try
+        {
+            await _built.Task.WaitAsync(ct);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Profiles in the index.</summary>
     public int Count => _live.Count();
 
@@ -128,6 +151,11 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
     {
         lock (_refreshGate)
         {
+            if (_ready || _building)
+            {
+                throw new InvalidOperationException("The profile index is built once per process.");
+            }
+
             _building = true;
         }
 
@@ -148,6 +176,13 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
         {
             LoadAll(Connect, ct);
         }
+        catch (Exception e)
+        {
+            // Half-loaded arrays are never used: the index stays not ready and the directory keeps using SQL.
+            _building = false;
+            _built.TrySetException(e);
+            throw;
+        }
         finally
         {
             _lock.ExitWriteLock();
@@ -161,12 +196,22 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
         {
             _building = false;
             _ready = true;
-            foreach (var id in _pending.ToArray())
+            try
             {
-                Refresh(id);
-                _pending.Remove(id);
+                foreach (var id in _pending.ToArray())
+                {
+                    Refresh(id);
+                    _pending.Remove(id);
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // What is left in _pending is retried with the next change.
+                logger.LogError(e, "The profile index could not apply the changes made while it was being built");
             }
         }
+
+        _built.TrySetResult();
 
         logger.LogInformation("Profile index built: {Count} profiles in {Seconds:F1} s ({Phases}), about {Megabytes} MB", _count, watch.Elapsed.TotalSeconds, BuildPhases, MemoryBytes / 1_000_000);
     }
