@@ -98,6 +98,13 @@ public sealed partial class FilterTests() : BrowserSession(demoProfiles: 0)
         await Expect(count).ToHaveTextAsync("2 · 50.0 % of your customers");
         await Expect(names).ToHaveTextAsync(["Ada Filterson", "Cy Filterson"]);
         await Expect(sentence).ToHaveTextAsync("Last name is \"Filterson\" AND City is \"Lyon\"");
+
+        // Deleting a view asks first and leaves the list as it is.
+        await page.GetByTestId("views-button").ClickAsync();
+        await page.GetByTestId("delete-view").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("views-panel")).ToContainTextAsync("No saved views yet.");
+        await Expect(count).ToHaveTextAsync("2 · 50.0 % of your customers");
     }
 
     [Fact]
