@@ -22,6 +22,9 @@ public enum ChangeKind
 
     /// <summary>Tag, list or custom field definitions changed (not tied to one profile).</summary>
     DefinitionsChanged,
+
+    /// <summary>A saved view was saved, renamed or deleted.</summary>
+    ViewsChanged,
 }
 
 /// <summary>

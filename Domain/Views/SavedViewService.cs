@@ -64,7 +64,7 @@ public sealed class SavedViewService(IDbContextFactory<DirectoryDbContext> dbFac
         }
 
         await SaveUniqueAsync(db, name, ct);
-        changes.Publish(ChangeKind.DefinitionsChanged);
+        changes.Publish(ChangeKind.ViewsChanged);
         return view.Id;
     }
 
@@ -87,7 +87,7 @@ public sealed class SavedViewService(IDbContextFactory<DirectoryDbContext> dbFac
 
         view.Rename(name, clock.GetUtcNow().UtcDateTime);
         await SaveUniqueAsync(db, name, ct);
-        changes.Publish(ChangeKind.DefinitionsChanged);
+        changes.Publish(ChangeKind.ViewsChanged);
     }
 
     public async Task DeleteAsync(int id, CancellationToken ct = default)
@@ -98,7 +98,7 @@ public sealed class SavedViewService(IDbContextFactory<DirectoryDbContext> dbFac
             throw NotFound();
         }
 
-        changes.Publish(ChangeKind.DefinitionsChanged);
+        changes.Publish(ChangeKind.ViewsChanged);
     }
 
     private static ViewContent Check(SavedViewInput input)

@@ -138,7 +138,7 @@ public sealed class SavedViewServiceTests : DatabaseTest
         await Views.DeleteAsync(id);
         await Assert.ThrowsAsync<DomainException>(() => Views.SaveAsync(new SavedViewInput("", VipFilter()), "Olivia"));
 
-        Assert.Equal([(ChangeKind.DefinitionsChanged, 1), (ChangeKind.DefinitionsChanged, 1), (ChangeKind.DefinitionsChanged, 0)], seen);
+        Assert.Equal([(ChangeKind.ViewsChanged, 1), (ChangeKind.ViewsChanged, 1), (ChangeKind.ViewsChanged, 0)], seen);
     }
 
     [Fact]
