@@ -13,6 +13,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddSharedAppSettings();
 // Radzen's files are static web assets of a package; outside Development they are only found with this.
 builder.WebHost.UseStaticWebAssets();
+// Filters live in the address (?f=…); a long "any of" needs more than the default 8 KB request line. The page keeps
+// addresses under CustomerList.MaxAddressLength, below Blazor's 32 KB limit on what a browser sends over the circuit.
+builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestLineSize = 32 * 1024);
 
 builder.Services.AddDomain(builder.Configuration);
 var storage = StorageOptions.From(builder.Configuration);

@@ -122,6 +122,26 @@ public sealed partial class FilterTests() : BrowserSession(demoProfiles: 0)
         await Expect(page.GetByTestId("filter-error")).ToHaveCountAsync(0);
     }
 
+    [Fact]
+    public async Task ALongFilter_TravelsInTheAddress_AndTheCircuitStaysUp()
+    {
+        var page = await SignedInPageAsync();
+        // 700 plan names: about 21 KB of address, well past the 8 KB a server reads by default.
+        var plans = string.Join(",", Enumerable.Range(0, 700).Select(i => $"\"Plan number {i:00000}\""));
+        var json = $$$"""{"v":1,"root":{"match":"all","items":[{"field":"membershipPlan","op":"hasAny","values":[{{{plans}}}]}]}}""";
+        var token = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Assert.InRange(token.Length, 16_000, 23_000);
+
+        await page.GotoAsync($"/customers?f={token}");
+        await WaitForInteractiveAsync(page);
+
+        await Expect(page.GetByTestId("filter-sentence")).ToContainTextAsync("Membership plan has any of");
+        await Expect(page.GetByTestId("result-count")).ToHaveTextAsync("0 · 0.0 % of your customers");
+        await Expect(page.GetByTestId("filter-error")).ToHaveCountAsync(0);
+        await page.GetByTestId("filter-root").GetByTestId("add-condition").First.ClickAsync();
+        await Expect(page.GetByTestId("filter-condition")).ToHaveCountAsync(2);
+    }
+
     private static async Task AddConditionAsync(ILocator scope, string field, string op, string value)
     {
         await scope.GetByTestId("add-condition").Last.ClickAsync();
