@@ -36,6 +36,8 @@ internal static class EngineHarness
         Console.WriteLine(Invariant($"cold start: index built in {built.TotalSeconds:F1} s ({index.BuildPhases}), first filtered query served at {firstQuery.TotalSeconds:F1} s"));
         Console.WriteLine(Invariant($"index: {index.Count:N0} profiles; managed heap +{(after - before) / 1e6:F0} MB (arrays counted: {index.MemoryBytes / 1e6:F0} MB); process RSS {rssBefore / 1e6:F0} → {Process.GetCurrentProcess().WorkingSet64 / 1e6:F0} MB"));
 
+        // At ten million, SQL takes minutes per filter: only the simplest one and one search are run through it.
+        var large = index.Count > 5_000_000;
         using var load = new CancellationTokenSource();
         var writes = BackgroundWritesAsync(provider, load.Token);
         try
@@ -53,7 +55,7 @@ internal static class EngineHarness
                 await Measure("  directory: by total spent desc", () => customers.SearchAsync(new CustomerSearch(Filter: filter, Sort: CustomerSort.TotalSpent, Descending: true)));
                 await Measure("  deep page: middle of the result, by last visit", () => customers.SearchAsync(new CustomerSearch(Filter: filter, Sort: CustomerSort.LastVisitAt, Skip: total / 2)));
                 await Measure("  deep page: 90 % in, by name", () => customers.SearchAsync(new CustomerSearch(Filter: filter, Skip: total * 9 / 10)));
-                if (name.StartsWith("8 ", StringComparison.Ordinal) || name.StartsWith("behaviour", StringComparison.Ordinal))
+                if (name.StartsWith("8 ", StringComparison.Ordinal) || name.StartsWith("behaviour", StringComparison.Ordinal) || (large && !name.StartsWith("1 ", StringComparison.Ordinal)))
                 {
                     // Correlated subqueries per profile (tags, custom fields, orders) run for minutes at a million.
                     Console.WriteLine("  SQL baseline: not run (minutes at this size)");
@@ -74,6 +76,11 @@ internal static class EngineHarness
             {
                 var matches = index.Query(everyone, text, CustomerSort.Name, false, 0, 25, default).Total;
                 await Measure(Invariant($"search \"{text}\" ({matches:N0}): index count + first page"), () => Task.FromResult(index.Query(everyone, text, CustomerSort.Name, false, 0, 25, default)));
+                if (large && text != "dupont")
+                {
+                    continue;
+                }
+
                 await Measure(Invariant($"search \"{text}\": SQL count + first page"), async () =>
                 {
                     await customers.SqlCountAsync(everyone, text);

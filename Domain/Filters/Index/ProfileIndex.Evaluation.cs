@@ -149,7 +149,7 @@ public sealed partial class ProfileIndex
                     ActivityKind.Donations => _donations,
                     _ => _orders,
                 };
-                return Scan(new ActivityTest(activity, Moments.From(a.Since), a.Threshold, a.Kind == ActivityKind.Spending, _totalSpent), within);
+                return Scan(new ActivityTest(activity, Moments.From(a.Since), a.Threshold, a.Kind == ActivityKind.Spending, _totalSpent, _lastOrderAt), within);
             default:
                 return EvaluateCustom(bound, within);
         }
@@ -319,6 +319,7 @@ public sealed partial class ProfileIndex
         BoundConstant => 0,
         BoundSet or BoundCustomOptions => 1,
         BoundText or BoundCustomText => 3,
+        BoundActivity { Kind: ActivityKind.Spending } => 5,
         BoundActivity => 4,
         BoundNot not => Cost(not.Inner),
         BoundGroup group => group.Items.Max(Cost),
@@ -507,11 +508,12 @@ public sealed partial class ProfileIndex
         public bool Test(int slot) => column.HasValue(slot);
     }
 
-    private readonly struct ActivityTest(ActivityColumn column, int since, long threshold, bool sum, long[] totals) : ISlotTest
+    private readonly struct ActivityTest(ActivityColumn column, int since, long threshold, bool sum, long[] totals, int[] lastAt) : ISlotTest
     {
-        // Spending: the all-time total (a column) rules most profiles out before any search.
+        // Spending: the all-time total and the last order (columns) rule most profiles out before any search; both are
+        // exact bounds because amounts are never negative (ActivityRules.AmountError).
         public bool Test(int slot) => sum
-            ? totals[slot] >= threshold && column.SumSince(slot, since) >= threshold
+            ? totals[slot] >= threshold && lastAt[slot] >= since && column.SumSince(slot, since) >= threshold
             : column.AtLeast(slot, since, threshold);
     }
 }
