@@ -113,8 +113,11 @@ internal static class EngineHarness
     private static (string Name, FilterDefinition Filter)[] Filters(FilterCatalog catalog)
     {
         static FilterNode C(string field, FilterOperator op, params string[] values) => FilterNode.Condition(field, op, values);
+        // A database without tags (the ten-million seed has none) tests email consent in their place.
         var tags = catalog.Find(FilterFields.Tags)!.Options;
-        var tag = tags.Count > 0 ? tags[0].Value : "1";
+        FilterNode TagIs(FilterOperator op) => tags.Count > 0
+            ? C(FilterFields.Tags, op, tags[0].Value)
+            : C(FilterFields.EmailConsent, op == FilterOperator.HasAny ? FilterOperator.AnyOf : FilterOperator.NoneOf, "Subscribed");
         var stylist = catalog.Fields.FirstOrDefault(f => f.CustomFieldId is not null && f.Type == FilterFieldType.Choice);
         var eight = new List<FilterNode>
         {
@@ -124,7 +127,7 @@ internal static class EngineHarness
             C(FilterFields.TotalSpent, FilterOperator.Between, "50", "5000"),
             C(FilterFields.CreatedAt, FilterOperator.MoreThanAgo, "3", "months"),
             C(FilterFields.Birthday, FilterOperator.IsNotEmpty),
-            C(FilterFields.Tags, FilterOperator.HasNone, tag),
+            TagIs(FilterOperator.HasNone),
         };
         if (stylist is not null)
         {
@@ -139,7 +142,7 @@ internal static class EngineHarness
                 Root = FilterNode.All(
                     C(FilterFields.VisitsInLast, FilterOperator.AtLeast, "3", "56"),
                     C(FilterFields.LastVisitAt, FilterOperator.WithinLast, "8", "weeks"),
-                    FilterNode.Any(C(FilterFields.Tags, FilterOperator.HasAny, tag), C(FilterFields.TotalSpent, FilterOperator.GreaterOrEqual, "500"))),
+                    FilterNode.Any(TagIs(FilterOperator.HasAny), C(FilterFields.TotalSpent, FilterOperator.GreaterOrEqual, "500"))),
             }),
             (Invariant($"{eight.Count} conditions: text contains, consent, counts, money range, date, tags, custom choice"), new FilterDefinition { Root = FilterNode.All([.. eight]) }),
             ("behaviour: spent ≥ 100 in the last 90 days OR ordered ≥ 2 times in 30 days", new FilterDefinition
