@@ -50,11 +50,11 @@ internal static class EngineHarness
                 var total = index.Query(bound, null, CustomerSort.Name, false, 0, 25, default).Total;
                 Console.WriteLine();
                 Console.WriteLine(Invariant($"{name}  → {total:N0} matches"));
-                await Measure("  index: count + first page (ids)", () => Task.FromResult(index.Query(bound, null, CustomerSort.Name, false, 0, 25, default)));
-                await Measure("  directory: count + first page (index + rows from SQLite)", () => customers.SearchAsync(new CustomerSearch(Filter: filter)));
-                await Measure("  directory: by total spent desc", () => customers.SearchAsync(new CustomerSearch(Filter: filter, Sort: CustomerSort.TotalSpent, Descending: true)));
-                await Measure("  deep page: middle of the result, by last visit", () => customers.SearchAsync(new CustomerSearch(Filter: filter, Sort: CustomerSort.LastVisitAt, Skip: total / 2)));
-                await Measure("  deep page: 90 % in, by name", () => customers.SearchAsync(new CustomerSearch(Filter: filter, Skip: total * 9 / 10)));
+                await Timing.MeasureAsync("  index: count + first page (ids)", () => Task.FromResult(index.Query(bound, null, CustomerSort.Name, false, 0, 25, default)));
+                await Timing.MeasureAsync("  directory: count + first page (index + rows from SQLite)", () => customers.SearchAsync(new CustomerSearch(Filter: filter)));
+                await Timing.MeasureAsync("  directory: by total spent desc", () => customers.SearchAsync(new CustomerSearch(Filter: filter, Sort: CustomerSort.TotalSpent, Descending: true)));
+                await Timing.MeasureAsync("  deep page: middle of the result, by last visit", () => customers.SearchAsync(new CustomerSearch(Filter: filter, Sort: CustomerSort.LastVisitAt, Skip: total / 2)));
+                await Timing.MeasureAsync("  deep page: 90 % in, by name", () => customers.SearchAsync(new CustomerSearch(Filter: filter, Skip: total * 9 / 10)));
                 if (name.StartsWith("8 ", StringComparison.Ordinal) || name.StartsWith("behaviour", StringComparison.Ordinal) || (large && !name.StartsWith("1 ", StringComparison.Ordinal)))
                 {
                     // Correlated subqueries per profile (tags, custom fields, orders) run for minutes at a million.
@@ -62,7 +62,7 @@ internal static class EngineHarness
                     continue;
                 }
 
-                await Measure("  SQL baseline: count + first page", async () =>
+                await Timing.MeasureAsync("  SQL baseline: count + first page", async () =>
                 {
                     await customers.SqlCountAsync(bound, null);
                     await customers.SqlPageIdsAsync(bound, null, CustomerSort.Name, false, 0, 25);
@@ -71,17 +71,17 @@ internal static class EngineHarness
 
             Console.WriteLine();
             var everyone = new BoundConstant(true);
-            await Measure("unfiltered page 20,000 by name (skip 500,000)", () => customers.SearchAsync(new CustomerSearch(Skip: 500_000)));
+            await Timing.MeasureAsync("unfiltered page 20,000 by name (skip 500,000)", () => customers.SearchAsync(new CustomerSearch(Skip: 500_000)));
             foreach (var text in new[] { "dupont", "marie dupont", "06 12 34", "gmail.com", "ann" })
             {
                 var matches = index.Query(everyone, text, CustomerSort.Name, false, 0, 25, default).Total;
-                await Measure(Invariant($"search \"{text}\" ({matches:N0}): index count + first page"), () => Task.FromResult(index.Query(everyone, text, CustomerSort.Name, false, 0, 25, default)));
+                await Timing.MeasureAsync(Invariant($"search \"{text}\" ({matches:N0}): index count + first page"), () => Task.FromResult(index.Query(everyone, text, CustomerSort.Name, false, 0, 25, default)));
                 if (large && text != "dupont")
                 {
                     continue;
                 }
 
-                await Measure(Invariant($"search \"{text}\": SQL count + first page"), async () =>
+                await Timing.MeasureAsync(Invariant($"search \"{text}\": SQL count + first page"), async () =>
                 {
                     await customers.SqlCountAsync(everyone, text);
                     await customers.SqlPageIdsAsync(everyone, text, CustomerSort.Name, false, 0, 25);
@@ -96,7 +96,7 @@ internal static class EngineHarness
             }
 
             var random = new Random(7);
-            await Measure("one changed profile applied to the index (re-read from SQLite + swap in)", () =>
+            await Timing.MeasureAsync("one changed profile applied to the index (re-read from SQLite + swap in)", () =>
             {
                 index.Apply(new ChangeEvent(0, ChangeKind.ActivityChanged, ids[random.Next(ids.Length)], DateTime.UtcNow));
                 return Task.CompletedTask;
@@ -187,26 +187,6 @@ internal static class EngineHarness
         }
 
         return done;
-    }
-
-    private static async Task Measure(string name, Func<Task> action, int runs = 40, bool warmUp = true)
-    {
-        if (warmUp)
-        {
-            await action();
-        }
-
-        var times = new List<double>();
-        for (var i = 0; i < runs; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            await action();
-            times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-
-        times.Sort();
-        var p95 = times[Math.Min(times.Count - 1, (int)Math.Ceiling(times.Count * 0.95) - 1)];
-        Console.WriteLine(Invariant($"{name,-92} p50 {times[times.Count / 2],8:F2} ms   p95 {p95,8:F2} ms   ({runs} runs)"));
     }
 
     private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);

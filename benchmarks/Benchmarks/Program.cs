@@ -59,7 +59,7 @@ var consent = provider.GetRequiredService<ConsentService>();
 var loyalty = provider.GetRequiredService<LoyaltyService>();
 var fields = provider.GetRequiredService<CustomerDirectory.Domain.CustomFields.CustomFieldService>();
 
-await Measure("profile page data, 5,000 visits + 500 orders (every panel's queries)", async () =>
+await CustomerDirectory.Benchmarks.Timing.MeasureAsync("profile page data, 5,000 visits + 500 orders (every panel's queries)", async () =>
 {
     await customers.GetAsync(heavy);
     await activity.GetTimelineAsync(heavy, 0, 50);
@@ -71,41 +71,26 @@ await Measure("profile page data, 5,000 visits + 500 orders (every panel's queri
     await notes.ForCustomerAsync(heavy);
     await consent.GetAsync(heavy);
 });
-await Measure("timeline page 50 at offset 4,000", () => activity.GetTimelineAsync(heavy, 4_000, 50));
-await Measure("record a visit (transaction + aggregates), 5,000-visit profile", () => activity.RecordVisitAsync(heavy, new VisitInput()));
-await Measure("directory first page, by name (count + 25 rows)", () => customers.SearchAsync(new CustomerSearch()));
-await Measure("directory first page, by total spent desc", () => customers.SearchAsync(new CustomerSearch(Sort: CustomerSort.TotalSpent, Descending: true)));
-await Measure("directory first page, by last visit desc", () => customers.SearchAsync(new CustomerSearch(Sort: CustomerSort.LastVisitAt, Descending: true)));
-await Measure("directory first page, by subscribed date desc", () => customers.SearchAsync(new CustomerSearch(Sort: CustomerSort.SubscribedAt, Descending: true)), runs: 5);
-await Measure("directory page 1,000 by name", () => customers.SearchAsync(new CustomerSearch(Skip: 25_000)));
-await Measure("search \"dupont\" (count + first page)", () => customers.SearchAsync(new CustomerSearch("dupont")), runs: 5);
-await Measure("search \"marie dupont\"", () => customers.SearchAsync(new CustomerSearch("marie dupont")), runs: 5);
-await Measure("search phone \"06 12 34\"", () => customers.SearchAsync(new CustomerSearch("06 12 34")), runs: 5);
+await CustomerDirectory.Benchmarks.Timing.MeasureAsync("timeline page 50 at offset 4,000", () => activity.GetTimelineAsync(heavy, 4_000, 50));
+await CustomerDirectory.Benchmarks.Timing.MeasureAsync("record a visit (transaction + aggregates), 5,000-visit profile", () => activity.RecordVisitAsync(heavy, new VisitInput()));
+await CustomerDirectory.Benchmarks.Timing.MeasureAsync("directory first page, by name (count + 25 rows)", () => customers.SearchAsync(new CustomerSearch()));
+await CustomerDirectory.Benchmarks.Timing.MeasureAsync("directory first page, by total spent desc", () => customers.SearchAsync(new CustomerSearch(Sort: CustomerSort.TotalSpent, Descending: true)));
+await CustomerDirectory.Benchmarks.Timing.MeasureAsync("directory first page, by last visit desc", () => customers.SearchAsync(new CustomerSearch(Sort: CustomerSort.LastVisitAt, Descending: true)));
+await CustomerDirectory.Benchmarks.Timing.MeasureAsync("directory first page, by subscribed date desc", () => customers.SearchAsync(new CustomerSearch(Sort: CustomerSort.SubscribedAt, Descending: true)), runs: 5);
+await CustomerDirectory.Benchmarks.Timing.MeasureAsync("directory page 1,000 by name", () => customers.SearchAsync(new CustomerSearch(Skip: 25_000)));
+await CustomerDirectory.Benchmarks.Timing.MeasureAsync("search \"dupont\" (count + first page)", () => customers.SearchAsync(new CustomerSearch("dupont")), runs: 5);
+await CustomerDirectory.Benchmarks.Timing.MeasureAsync("search \"marie dupont\"", () => customers.SearchAsync(new CustomerSearch("marie dupont")), runs: 5);
+await CustomerDirectory.Benchmarks.Timing.MeasureAsync("search phone \"06 12 34\"", () => customers.SearchAsync(new CustomerSearch("06 12 34")), runs: 5);
 await EnsureManyTagsAsync(provider);
-await Measure("tags list with counts (10,000 tags, ~1.5 tags per profile)", () => tags.ListAsync(), runs: 5);
-await Measure("tag suggestions for \"ta\"", () => tags.SuggestAsync("ta"));
-await Measure("tag a profile (existing tag)", () => tags.AddToCustomerAsync(heavy, "tag 04242"));
+await CustomerDirectory.Benchmarks.Timing.MeasureAsync("tags list with counts (10,000 tags, ~1.5 tags per profile)", () => tags.ListAsync(), runs: 5);
+await CustomerDirectory.Benchmarks.Timing.MeasureAsync("tag suggestions for \"ta\"", () => tags.SuggestAsync("ta"));
+await CustomerDirectory.Benchmarks.Timing.MeasureAsync("tag a profile (existing tag)", () => tags.AddToCustomerAsync(heavy, "tag 04242"));
 
 if (dataArg is null)
 {
     await provider.DisposeAsync();
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     Directory.Delete(folder, recursive: true);
-}
-
-static async Task Measure(string name, Func<Task> action, int runs = 20)
-{
-    await action(); // warm-up: plans compiled, pages cached
-    var times = new List<double>();
-    for (var i = 0; i < runs; i++)
-    {
-        var watch = Stopwatch.StartNew();
-        await action();
-        times.Add(watch.Elapsed.TotalMilliseconds);
-    }
-
-    times.Sort();
-    Console.WriteLine(Invariant($"{name,-100} median {times[times.Count / 2],8:F2} ms   max {times[^1],8:F2} ms   ({runs} runs)"));
 }
 
 static async Task<int> AddHeavyProfileAsync(IServiceProvider provider)

@@ -16,16 +16,8 @@ internal sealed class ActivityColumn(bool withAmounts)
 
     public void Resize(int capacity)
     {
-        var old = _offsets.Length - 1;
-        Array.Resize(ref _offsets, capacity + 1);
-        for (var i = old + 1; i <= capacity; i++)
-        {
-            _offsets[i] = _offsets[old];
-        }
-
-        var replaced = new Bitmap(capacity);
-        Array.Copy(_isReplaced.Words, replaced.Words, Math.Min(_isReplaced.Words.Length, replaced.Words.Length));
-        _isReplaced = replaced;
+        _offsets = ColumnArrays.GrowOffsets(_offsets, capacity);
+        _isReplaced = ColumnArrays.Grow(_isReplaced, capacity);
     }
 
     /// <summary>Bulk load: slots in increasing order, moments ascending within a slot; then <see cref="Seal"/>.</summary>

@@ -26,16 +26,16 @@ internal sealed class CustomColumn(CustomFieldType type)
         switch (Type)
         {
             case CustomFieldType.Toggle:
-                Flags = Grow(Flags, capacity, (byte)0);
+                Flags = ColumnArrays.Grow(Flags, capacity, (byte)0);
                 break;
             case CustomFieldType.Select or CustomFieldType.MultiSelect:
                 Options.Resize(capacity);
                 break;
             case CustomFieldType.Number:
-                Numbers = Grow(Numbers, capacity, double.NaN);
+                Numbers = ColumnArrays.Grow(Numbers, capacity, double.NaN);
                 break;
             case CustomFieldType.Date:
-                Dates = Grow(Dates, capacity, int.MinValue);
+                Dates = ColumnArrays.Grow(Dates, capacity, int.MinValue);
                 break;
             default:
                 Text.Resize(capacity);
@@ -77,12 +77,4 @@ internal sealed class CustomColumn(CustomFieldType type)
     public long Bytes => Flags.LongLength + (Numbers.LongLength * 8) + (Dates.LongLength * 4)
         + (Type is CustomFieldType.Select or CustomFieldType.MultiSelect ? Options.Bytes : 0)
         + (Type == CustomFieldType.Text ? Text.Bytes : 0);
-
-    private static T[] Grow<T>(T[] array, int capacity, T fill)
-    {
-        var old = array.Length;
-        Array.Resize(ref array, capacity);
-        Array.Fill(array, fill, old, capacity - old);
-        return array;
-    }
 }

@@ -195,35 +195,33 @@ public sealed partial class ProfileIndex
     {
         _capacity = capacity;
         Array.Resize(ref _ids, capacity);
-        var live = new Bitmap(capacity);
-        Array.Copy(_live.Words, live.Words, _live.Words.Length);
-        _live = live;
+        _live = ColumnArrays.Grow(_live, capacity);
         foreach (var text in new[] { _firstName, _lastName, _email, _emailKey, _phone, _address, _postalCode, _city, _country })
         {
             text.Resize(capacity);
         }
 
-        _birthday = Resize(_birthday, capacity, int.MinValue);
-        _createdAt = Resize(_createdAt, capacity, Moments.Null);
-        _firstVisitAt = Resize(_firstVisitAt, capacity, Moments.Null);
-        _lastVisitAt = Resize(_lastVisitAt, capacity, Moments.Null);
-        _firstOrderAt = Resize(_firstOrderAt, capacity, Moments.Null);
-        _lastOrderAt = Resize(_lastOrderAt, capacity, Moments.Null);
-        _lastDonationAt = Resize(_lastDonationAt, capacity, Moments.Null);
-        _subscribedAt = Resize(_subscribedAt, capacity, Moments.Null);
-        _visitCount = Resize(_visitCount, capacity, 0);
-        _orderCount = Resize(_orderCount, capacity, 0);
-        _donationCount = Resize(_donationCount, capacity, 0);
-        _activeMemberships = Resize(_activeMemberships, capacity, 0);
-        _loyaltyPoints = Resize(_loyaltyPoints, capacity, 0);
-        _totalSpent = Resize(_totalSpent, capacity, 0L);
-        _donationTotal = Resize(_donationTotal, capacity, 0L);
-        _source = Resize(_source, capacity, (byte)0);
-        _emailConsent = Resize(_emailConsent, capacity, (byte)0);
-        _smsConsent = Resize(_smsConsent, capacity, (byte)0);
-        _hasAccount = Resize(_hasAccount, capacity, (byte)0);
-        _photoUploaded = Resize(_photoUploaded, capacity, (byte)0);
-        _loyaltyEnrolled = Resize(_loyaltyEnrolled, capacity, (byte)0);
+        _birthday = ColumnArrays.Grow(_birthday, capacity, int.MinValue);
+        _createdAt = ColumnArrays.Grow(_createdAt, capacity, Moments.Null);
+        _firstVisitAt = ColumnArrays.Grow(_firstVisitAt, capacity, Moments.Null);
+        _lastVisitAt = ColumnArrays.Grow(_lastVisitAt, capacity, Moments.Null);
+        _firstOrderAt = ColumnArrays.Grow(_firstOrderAt, capacity, Moments.Null);
+        _lastOrderAt = ColumnArrays.Grow(_lastOrderAt, capacity, Moments.Null);
+        _lastDonationAt = ColumnArrays.Grow(_lastDonationAt, capacity, Moments.Null);
+        _subscribedAt = ColumnArrays.Grow(_subscribedAt, capacity, Moments.Null);
+        _visitCount = ColumnArrays.Grow(_visitCount, capacity, 0);
+        _orderCount = ColumnArrays.Grow(_orderCount, capacity, 0);
+        _donationCount = ColumnArrays.Grow(_donationCount, capacity, 0);
+        _activeMemberships = ColumnArrays.Grow(_activeMemberships, capacity, 0);
+        _loyaltyPoints = ColumnArrays.Grow(_loyaltyPoints, capacity, 0);
+        _totalSpent = ColumnArrays.Grow(_totalSpent, capacity, 0L);
+        _donationTotal = ColumnArrays.Grow(_donationTotal, capacity, 0L);
+        _source = ColumnArrays.Grow(_source, capacity, (byte)0);
+        _emailConsent = ColumnArrays.Grow(_emailConsent, capacity, (byte)0);
+        _smsConsent = ColumnArrays.Grow(_smsConsent, capacity, (byte)0);
+        _hasAccount = ColumnArrays.Grow(_hasAccount, capacity, (byte)0);
+        _photoUploaded = ColumnArrays.Grow(_photoUploaded, capacity, (byte)0);
+        _loyaltyEnrolled = ColumnArrays.Grow(_loyaltyEnrolled, capacity, (byte)0);
         _tags.Resize(capacity);
         _lists.Resize(capacity);
         _plans.Resize(capacity);
@@ -235,14 +233,6 @@ public sealed partial class ProfileIndex
         {
             column.Resize(capacity);
         }
-    }
-
-    private static T[] Resize<T>(T[] array, int capacity, T fill)
-    {
-        var old = array.Length;
-        Array.Resize(ref array, capacity);
-        Array.Fill(array, fill, old, capacity - old);
-        return array;
     }
 
     private void StoreCustomer(int slot, in CustomerRecord r)

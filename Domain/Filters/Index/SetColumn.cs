@@ -17,16 +17,8 @@ internal sealed class SetColumn
 
     public void Resize(int capacity)
     {
-        var old = _offsets.Length - 1;
-        Array.Resize(ref _offsets, capacity + 1);
-        for (var i = old + 1; i <= capacity; i++)
-        {
-            _offsets[i] = _offsets[old];
-        }
-
-        var replaced = new Bitmap(capacity);
-        Array.Copy(_isReplaced.Words, replaced.Words, Math.Min(_isReplaced.Words.Length, replaced.Words.Length));
-        _isReplaced = replaced;
+        _offsets = ColumnArrays.GrowOffsets(_offsets, capacity);
+        _isReplaced = ColumnArrays.Grow(_isReplaced, capacity);
     }
 
     public ReadOnlySpan<int> Of(int slot) => _isReplaced[slot]
