@@ -59,6 +59,9 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<CustomFieldService>();
         services.AddSingleton<MailingListService>();
         services.AddSingleton<Views.SavedViewService>();
+        services.AddSingleton<Groups.GroupEngine>();
+        services.AddSingleton<Groups.GroupService>();
+        services.AddHostedService<Groups.GroupStartup>();
         services.AddSingleton<DemoDataSeeder>();
         services.AddSingleton<SetupState>();
         return services;

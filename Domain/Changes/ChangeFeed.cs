@@ -25,13 +25,22 @@ public enum ChangeKind
 
     /// <summary>A saved view was saved, renamed or deleted.</summary>
     ViewsChanged,
+
+    /// <summary>A group was created, renamed, edited, paused or deleted, or its status changed (<see cref="ChangeEvent.GroupId"/>).</summary>
+    GroupsChanged,
+
+    /// <summary>
+    /// People entered or left a group (<see cref="ChangeEvent.GroupId"/>); <see cref="ChangeEvent.CustomerId"/> is set
+    /// when it was one person, null for a batch.
+    /// </summary>
+    GroupMembershipChanged,
 }
 
 /// <summary>
 /// One committed change. <see cref="Sequence"/> increases by one per event, so a subscriber that sees a jump knows it
 /// missed something and must resynchronise (reload) instead of patching.
 /// </summary>
-public sealed record ChangeEvent(long Sequence, ChangeKind Kind, int? CustomerId, DateTime AtUtc);
+public sealed record ChangeEvent(long Sequence, ChangeKind Kind, int? CustomerId, DateTime AtUtc, int? GroupId = null);
 
 /// <summary>
 /// The change feed: every service publishes here after its transaction commits; screens subscribe to stay current.
@@ -52,9 +61,9 @@ public sealed class ChangeFeed(TimeProvider clock, ILogger<ChangeFeed> logger, I
     /// <summary>The sequence of the last published event.</summary>
     public long LastSequence => Interlocked.Read(ref _sequence);
 
-    public void Publish(ChangeKind kind, int? customerId = null)
+    public void Publish(ChangeKind kind, int? customerId = null, int? groupId = null)
     {
-        var change = new ChangeEvent(Interlocked.Increment(ref _sequence), kind, customerId, clock.GetUtcNow().UtcDateTime);
+        var change = new ChangeEvent(Interlocked.Increment(ref _sequence), kind, customerId, clock.GetUtcNow().UtcDateTime, groupId);
         foreach (var applier in _appliers)
         {
             try

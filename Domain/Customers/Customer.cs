@@ -140,6 +140,9 @@ public sealed class Customer
 
     public const int MaxLoyaltyPoints = 1_000_000;
 
+    /// <summary>"Reward in sight": enrolled, with points at 90 % or more of their reward threshold.</summary>
+    public static bool RewardInSight(bool enrolled, int points, int? threshold) => enrolled && threshold is { } t && (long)points * 10 >= (long)t * 9;
+
     public void EnrollInLoyalty(int? rewardThreshold, DateTime nowUtc)
     {
         if (rewardThreshold is < 1 or > MaxLoyaltyPoints)

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerDirectory.Domain.Customers;
 
 /// <summary>Finding, creating and editing profiles.</summary>
-public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, FilterCatalogService catalogs, MerchantOptions merchant, ProfileIndex index)
+public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, FilterCatalogService catalogs, MerchantOptions merchant, ProfileIndex index, Groups.GroupEngine groups)
 {
     public async Task<CustomerPage> SearchAsync(CustomerSearch search, CancellationToken ct = default)
     {
@@ -26,7 +26,8 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
         if (index.IsReady || (filtered && await index.WhenReadyAsync(ct)))
         {
             // The index answers which ids, in which order; the rows themselves come from the database by key.
-            var found = await Task.Run(() => index.Query(bound, search.Text, search.Sort, search.Descending, skip, take, ct), ct);
+            var resolved = await groups.ResolveAsync(bound, ct);
+            var found = await Task.Run(() => index.Query(resolved, search.Text, search.Sort, search.Descending, skip, take, ct), ct);
             var ids = found.Ids;
             var byId = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(Row).ToDictionaryAsync(r => r.Id, ct);
             return new CustomerPage([.. ids.Where(byId.ContainsKey).Select(id => byId[id])], found.Total, found.AllCount);
@@ -41,6 +42,19 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
             .Select(Row)
             .ToListAsync(ct);
         return new CustomerPage(rows, total, allCount);
+    }
+
+    /// <summary>Every id a directory filter (and search text) matches, ascending: by the index when ready, else by SQL.</summary>
+    internal async Task<int[]> MatchingIdsAsync(FilterDefinition? filter, string? text, CancellationToken ct = default)
+    {
+        var bound = await BindAsync(filter, ct);
+        if (index.IsReady || await index.WhenReadyAsync(ct))
+        {
+            var resolved = await groups.ResolveAsync(bound, ct);
+            return await Task.Run(() => index.MatchingIds(resolved, text, ct), ct);
+        }
+
+        return await SqlMatchingIdsAsync(bound, text, ct);
     }
 
     /// <summary>The ids a filter (and search text) matches, ascending, computed by SQL: the reference the index is checked against.</summary>

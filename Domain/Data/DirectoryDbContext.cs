@@ -51,6 +51,15 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
 
     public DbSet<Views.SavedView> SavedViews => Set<Views.SavedView>();
 
+    public DbSet<Groups.Group> Groups => Set<Groups.Group>();
+
+    /// <summary>The membership ledger: one row per stay of a profile in a group; open rows are current members.</summary>
+    public DbSet<Groups.GroupMember> GroupMembers => Set<Groups.GroupMember>();
+
+    public DbSet<Groups.GroupOverride> GroupOverrides => Set<Groups.GroupOverride>();
+
+    public DbSet<Groups.MerchantSetting> MerchantSettings => Set<Groups.MerchantSetting>();
+
     /// <summary>Throws <see cref="NotFoundException.Profile"/> unless the profile exists (checked inside the caller's transaction).</summary>
     public async Task EnsureCustomerExistsAsync(int customerId, CancellationToken ct)
     {

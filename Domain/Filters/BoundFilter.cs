@@ -44,6 +44,9 @@ internal enum Column
     SmsConsent,
     LoyaltyEnrolled,
     LoyaltyPoints,
+
+    /// <summary>In the loyalty programme with points at 90 % or more of their reward threshold.</summary>
+    RewardInSight,
 }
 
 internal enum TextMatch
@@ -79,6 +82,9 @@ internal enum SetKind
     Lists,
     MembershipPlans,
     MembershipStatuses,
+
+    /// <summary>Customer groups (ids); membership is the group's open ledger intervals.</summary>
+    Groups,
 }
 
 /// <summary>
@@ -112,3 +118,12 @@ internal sealed record BoundCustomText(int FieldId, TextMatch Match, string Valu
 internal sealed record BoundCustomNumber(int FieldId, double? Min, bool MinInclusive, double? Max, bool MaxInclusive) : Bound;
 
 internal sealed record BoundCustomDate(int FieldId, DateOnly? From, DateOnly? To) : Bound;
+
+/// <summary>A current member of the group who entered within [From, To) (UTC); with both null, any current member.</summary>
+internal sealed record BoundGroupJoined(int GroupId, DateTime? From, DateTime? To) : Bound;
+
+/// <summary>
+/// The profiles with these ids: what group conditions become just before the in-memory index evaluates them (the
+/// index keeps no group memberships itself; see <see cref="Groups.GroupEngine"/>). Never bound from a filter.
+/// </summary>
+internal sealed record BoundIds(Groups.IdSet Ids) : Bound;

@@ -141,6 +141,7 @@ internal sealed class FilterBinder
             {
                 FilterOperator.IsEmpty => Negate(HasValue(field)),
                 FilterOperator.IsNotEmpty => HasValue(field),
+                _ when field.GroupId is { } groupId => BindJoined(groupId, op, values),
                 _ => field.CustomFieldId is { } id ? BindCustom(field, id, op, values) : BindBuiltIn(field, op, values),
             };
         }
@@ -150,7 +151,9 @@ internal sealed class FilterBinder
         }
     }
 
-    private static Bound HasValue(FilterField field) => field.CustomFieldId is { } id
+    private static Bound HasValue(FilterField field) => field.GroupId is { } groupId
+        ? new BoundGroupJoined(groupId, null, null)
+        : field.CustomFieldId is { } id
         ? new BoundCustomHasValue(id)
         : field.Type == FilterFieldType.Set
             ? new BoundSet(SetOf(field.Key), [], [], All: false)
@@ -225,6 +228,13 @@ internal sealed class FilterBinder
             default:
                 throw new FilterException("this field cannot be filtered.");
         }
+    }
+
+    /// <summary>"Joined group X" within a period: a current member whose stay began then.</summary>
+    private BoundGroupJoined BindJoined(int groupId, FilterOperator op, IReadOnlyList<string> values)
+    {
+        var (from, to) = MomentRange(op, values);
+        return new BoundGroupJoined(groupId, from, to);
     }
 
     private static Bound BindCustom(FilterField field, int id, FilterOperator op, IReadOnlyList<string> values)
@@ -465,6 +475,7 @@ internal sealed class FilterBinder
         FilterFields.Lists => SetKind.Lists,
         FilterFields.MembershipPlan => SetKind.MembershipPlans,
         FilterFields.MembershipStatus => SetKind.MembershipStatuses,
+        FilterFields.Groups => SetKind.Groups,
         _ => throw new FilterException("this field is not a set."),
     };
 
@@ -498,6 +509,7 @@ internal sealed class FilterBinder
         FilterFields.SmsConsent => Column.SmsConsent,
         FilterFields.LoyaltyEnrolled => Column.LoyaltyEnrolled,
         FilterFields.LoyaltyPoints => Column.LoyaltyPoints,
+        FilterFields.RewardInSight => Column.RewardInSight,
         _ => throw new FilterException("this field cannot be filtered."),
     };
 }

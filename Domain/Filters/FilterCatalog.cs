@@ -28,10 +28,25 @@ public sealed class FilterCatalog
     /// <summary>The key of a custom field in filters.</summary>
     public static string CustomFieldKey(int fieldId) => $"custom.{fieldId}";
 
-    public static FilterCatalog Build(IEnumerable<CustomFieldView> customFields, IEnumerable<FilterOption> tags, IEnumerable<FilterOption> lists)
+    /// <summary>The key of "joined group X" in filters.</summary>
+    public static string GroupJoinedKey(int groupId) => $"joined.{groupId}";
+
+    public static FilterCatalog Build(IEnumerable<CustomFieldView> customFields, IEnumerable<FilterOption> tags, IEnumerable<FilterOption> lists, IReadOnlyList<FilterOption>? groups = null)
     {
         ArgumentNullException.ThrowIfNull(customFields);
+        groups ??= [];
         var fields = new List<FilterField>(BuiltIn(tags, lists));
+        fields.Add(new FilterField(FilterFields.Groups, "In groups", "Groups", FilterFieldType.Set, groups) { CanBeEmpty = true });
+        foreach (var group in groups)
+        {
+            // "Joined Regulars within the last 7 days"; "is not empty": a member now.
+            fields.Add(new FilterField(GroupJoinedKey(int.Parse(group.Value, System.Globalization.CultureInfo.InvariantCulture)), $"Joined {group.Label}", "Groups", FilterFieldType.Moment, [])
+            {
+                GroupId = int.Parse(group.Value, System.Globalization.CultureInfo.InvariantCulture),
+                CanBeEmpty = true,
+            });
+        }
+
         foreach (var custom in customFields.OrderBy(f => f.Position).ThenBy(f => f.Id))
         {
             var options = custom.Options.Select(o => new FilterOption(o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), o.Label)).ToList();
@@ -98,6 +113,7 @@ public sealed class FilterCatalog
 
         yield return F(FilterFields.LoyaltyEnrolled, "In the loyalty programme", loyalty, FilterFieldType.Boolean);
         yield return F(FilterFields.LoyaltyPoints, "Loyalty points", loyalty, FilterFieldType.Number);
+        yield return F(FilterFields.RewardInSight, "Reward in sight (90 % of the threshold)", loyalty, FilterFieldType.Boolean);
         yield return F(FilterFields.ActiveMemberships, "Active memberships", loyalty, FilterFieldType.Number);
         yield return F(FilterFields.MembershipPlan, "Membership plan", loyalty, FilterFieldType.Set, canBeEmpty: true);
         yield return F(FilterFields.MembershipStatus, "Membership status", loyalty, FilterFieldType.Set, options: EnumOptions<MembershipStatus>(s => s.ToString()));
@@ -158,7 +174,9 @@ public static class FilterFields
     public const string Lists = "lists";
     public const string LoyaltyEnrolled = "loyaltyEnrolled";
     public const string LoyaltyPoints = "loyaltyPoints";
+    public const string RewardInSight = "rewardInSight";
     public const string ActiveMemberships = "activeMemberships";
     public const string MembershipPlan = "membershipPlan";
     public const string MembershipStatus = "membershipStatus";
+    public const string Groups = "groups";
 }

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerDirectory.Domain.Filters;
 
 /// <summary>
-/// The current <see cref="FilterCatalog"/>, rebuilt after any change to custom fields, tags or lists, so a field
+/// The current <see cref="FilterCatalog"/>, rebuilt after any change to custom fields, tags, lists or groups, so a field
 /// defined a moment ago is filterable at once and a deleted one is gone, without a restart.
 /// </summary>
 public sealed class FilterCatalogService : IDisposable
@@ -27,7 +27,7 @@ public sealed class FilterCatalogService : IDisposable
         _customFields = customFields;
         _subscription = changes.Subscribe(change =>
         {
-            if (change.Kind == ChangeKind.DefinitionsChanged)
+            if (change.Kind is ChangeKind.DefinitionsChanged or ChangeKind.GroupsChanged)
             {
                 Interlocked.Increment(ref _version);
             }
@@ -56,10 +56,12 @@ public sealed class FilterCatalogService : IDisposable
         await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var tags = await db.Tags.AsNoTracking().OrderBy(t => t.NameKey).Select(t => new { t.Id, t.Name }).ToListAsync(ct);
         var lists = await db.MailingLists.AsNoTracking().OrderBy(l => l.NameKey).Select(l => new { l.Id, l.Name }).ToListAsync(ct);
+        var groups = await db.Groups.AsNoTracking().OrderBy(g => g.NameKey).Select(g => new { g.Id, g.Name }).ToListAsync(ct);
         return FilterCatalog.Build(
             fields,
             tags.Select(t => new FilterOption(t.Id.ToString(CultureInfo.InvariantCulture), t.Name)),
-            lists.Select(l => new FilterOption(l.Id.ToString(CultureInfo.InvariantCulture), l.Name)));
+            lists.Select(l => new FilterOption(l.Id.ToString(CultureInfo.InvariantCulture), l.Name)),
+            [.. groups.Select(g => new FilterOption(g.Id.ToString(CultureInfo.InvariantCulture), g.Name))]);
     }
 
     public void Dispose() => _subscription.Dispose();

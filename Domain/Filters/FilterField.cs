@@ -39,6 +39,9 @@ public sealed record FilterField(string Key, string Label, string Category, Filt
     /// <summary>Set for custom fields: the field's id.</summary>
     public int? CustomFieldId { get; init; }
 
+    /// <summary>Set for "joined group X": the group's id.</summary>
+    public int? GroupId { get; init; }
+
     /// <summary>Whether a profile can have no value (adds "is empty" / "is not empty").</summary>
     public bool CanBeEmpty { get; init; }
 

@@ -55,12 +55,22 @@ internal static class SqlFilter
                     Column.HasAccount => c => c.HasAccount,
                     Column.PhotoUploaded => c => c.PhotoUploaded,
                     Column.LoyaltyEnrolled => c => c.LoyaltyEnrolled,
+                    Column.RewardInSight => c => c.LoyaltyEnrolled && c.LoyaltyRewardThreshold != null && c.LoyaltyPoints * 10 >= c.LoyaltyRewardThreshold * 9,
                     _ => throw Unknown(f.Column),
                 };
             case BoundEnumIn e:
                 return EnumIn(e);
+            case BoundSet { Kind: SetKind.Groups } g:
+                return GroupTest(g, db);
             case BoundSet s:
                 return SetTest(s, db);
+            case BoundIds set:
+                var members = set.Ids.ToArray();
+                return c => members.Contains(c.Id);
+            case BoundGroupJoined j:
+                IQueryable<Groups.GroupMember> stays = db.GroupMembers;
+                var (groupId, from, to) = (j.GroupId, j.From ?? DateTime.MinValue, j.To ?? DateTime.MaxValue);
+                return c => stays.Any(m => m.GroupId == groupId && m.CustomerId == c.Id && m.LeftAt == null && m.EnteredAt >= from && m.EnteredAt < to);
             case BoundActivity a:
                 return ActivityTest(a, db);
             default:
@@ -208,6 +218,22 @@ internal static class SqlFilter
             SetKind.MembershipPlans => c => memberships.Where(m => m.CustomerId == c.Id && names.Contains(m.Plan)).Select(m => m.Plan).Distinct().Count() == count,
             _ => c => memberships.Where(m => m.CustomerId == c.Id && statuses.Contains(m.Status)).Select(m => m.Status).Distinct().Count() == count,
         };
+    }
+
+    /// <summary>A current member (open ledger interval) of any, or all, of the groups.</summary>
+    private static Expression<Func<Customer, bool>> GroupTest(BoundSet s, DirectoryDbContext db)
+    {
+        IQueryable<Groups.GroupMember> stays = db.GroupMembers;
+        var ids = s.Ids.ToArray();
+        var count = ids.Length;
+        if (count == 0)
+        {
+            return c => stays.Any(m => m.CustomerId == c.Id && m.LeftAt == null);
+        }
+
+        return !s.All || count == 1
+            ? c => stays.Any(m => m.CustomerId == c.Id && m.LeftAt == null && ids.Contains(m.GroupId))
+            : c => stays.Count(m => m.CustomerId == c.Id && m.LeftAt == null && ids.Contains(m.GroupId)) == count;
     }
 
     private static Expression<Func<Customer, bool>> ActivityTest(BoundActivity a, DirectoryDbContext db)

@@ -24,6 +24,32 @@ public sealed partial class ProfileIndex
         }
     }
 
+    /// <summary>Which of <paramref name="ids"/> match, ascending (a group re-evaluated for the profiles that just changed).</summary>
+    internal int[] MatchingIdsAmong(Bound bound, IReadOnlyCollection<int> ids, CancellationToken ct)
+    {
+        _lock.EnterReadLock();
+        using var scratch = new Scratch(this);
+        try
+        {
+            var among = Fresh();
+            foreach (var id in ids)
+            {
+                if (SlotOf(id) is { } slot && _live[slot])
+                {
+                    among.Set(slot);
+                }
+            }
+
+            var found = Evaluate(bound, among, ct).Slots().Select(slot => _ids[slot]).ToArray();
+            Array.Sort(found);
+            return found;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     /// <summary>Every matching id, ascending (groups, exports and the differential test).</summary>
     internal int[] MatchingIds(Bound bound, string? text, CancellationToken ct)
     {
@@ -115,6 +141,7 @@ public sealed partial class ProfileIndex
                 {
                     Column.HasAccount => _hasAccount,
                     Column.PhotoUploaded => _photoUploaded,
+                    Column.RewardInSight => _rewardInSight,
                     _ => _loyaltyEnrolled,
                 }, 1UL << 1), within);
             case BoundEnumIn e:
@@ -150,6 +177,10 @@ public sealed partial class ProfileIndex
                     _ => _orders,
                 };
                 return Scan(new ActivityTest(activity, Moments.From(a.Since), a.Threshold, a.Kind == ActivityKind.Spending, _totalSpent, _lastOrderAt), within);
+            case BoundIds ids:
+                return Scan(new IdTest(ids.Ids, _ids), within);
+            case BoundGroupJoined or BoundSet { Kind: SetKind.Groups }:
+                throw new InvalidOperationException("Group conditions are resolved to ids before the index evaluates a filter.");
             default:
                 return EvaluateCustom(bound, within);
         }
@@ -411,6 +442,11 @@ public sealed partial class ProfileIndex
     private interface ISlotTest
     {
         bool Test(int slot);
+    }
+
+    private readonly struct IdTest(Groups.IdSet set, int[] ids) : ISlotTest
+    {
+        public bool Test(int slot) => set.Contains(ids[slot]);
     }
 
     private readonly struct IntRange(int[] values, int min, int max) : ISlotTest

@@ -66,6 +66,7 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
     private byte[] _hasAccount = [];
     private byte[] _photoUploaded = [];
     private byte[] _loyaltyEnrolled = [];
+    private byte[] _rewardInSight = [];
 
     // Sets and activity.
     private readonly SetColumn _tags = new();
@@ -103,12 +104,20 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
         }
     }
 
+    /// <summary>Completes when the start-up build finishes (faulted when it failed).</summary>
+    public Task Built => _built.Task;
+
     /// <summary>Profiles in the index.</summary>
     public int Count => _live.Count();
 
     public void Apply(ChangeEvent change)
     {
         ArgumentNullException.ThrowIfNull(change);
+        if (change.Kind is ChangeKind.GroupsChanged or ChangeKind.GroupMembershipChanged or ChangeKind.ViewsChanged or ChangeKind.NotesChanged)
+        {
+            return; // nothing the index holds (group conditions are resolved from the group engine's sets)
+        }
+
         lock (_refreshGate)
         {
             if (_building || !_ready)
@@ -302,7 +311,7 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
         {
             long bytes = (_ids.LongLength * 4) + (_slotById.LongLength * 4) + (_live.Words.LongLength * 8);
             bytes += new[] { _firstName, _lastName, _email, _emailKey, _phone, _address, _postalCode, _city, _country }.Sum(c => c.Bytes);
-            bytes += 13L * 4 * _capacity + 2L * 8 * _capacity + 6L * _capacity;
+            bytes += 13L * 4 * _capacity + 2L * 8 * _capacity + 7L * _capacity;
             bytes += _tags.Bytes + _lists.Bytes + _plans.Bytes + _statuses.Bytes;
             bytes += _visits.Bytes + _orders.Bytes + _donations.Bytes;
             bytes += _custom.Values.Sum(c => c.Bytes);

@@ -1,0 +1,1041 @@
+using System.Data.Common;
+using System.Diagnostics;
+using CustomerDirectory.Domain.Changes;
+using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Filters;
+using CustomerDirectory.Domain.Filters.Index;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace CustomerDirectory.Domain.Groups;
+
+/// <summary>
+/// Keeps every group's membership: the ledger in the database and, in memory, each group's current members (one bit
+/// per profile id) and overrides. Every change to membership goes through here, one at a time.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Automated groups are evaluated in three ways, all computing the same thing for the profiles they look at:
+/// desired = (rule ∪ (current members ∩ stay rule) ∪ always-include) \ always-exclude, then the difference with the
+/// current members is written to the ledger in one transaction.
+/// </para>
+/// <list type="bullet">
+/// <item>For the profiles that just changed: every write that can change membership publishes a change; the ids
+/// are queued and re-evaluated for every automated group right after commit, bursts coalesced into one pass.</item>
+/// <item>For a whole group ("update now", a rule edit, the nightly backstop, a deleted tag or field).</item>
+/// <item>As a preview that writes nothing ("+37 enter, −12 leave").</item>
+/// </list>
+/// <para>
+/// Rules are evaluated by the in-memory <see cref="ProfileIndex"/> when it is ready, else by SQL; group conditions
+/// ("in group X", "joined X within…") read the ledger, in memory for the index. Groups are evaluated in dependency
+/// order, so a rule using "in group X" sees X's new members.
+/// </para>
+/// </remarks>
+public sealed class GroupEngine : IDisposable
+{
+    private readonly IDbContextFactory<DirectoryDbContext> _dbFactory;
+    private readonly ProfileIndex _index;
+    private readonly FilterCatalogService _catalogs;
+    private readonly MerchantOptions _merchant;
+    private readonly TimeProvider _clock;
+    private readonly ChangeFeed _changes;
+    private readonly ILogger<GroupEngine> _logger;
+    private readonly IDisposable _subscription;
+
+    // One writer of membership at a time: incremental passes, full evaluations, manual edits and overrides.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _stateLock = new();
+    private Dictionary<int, IdSet> _members = [];
+    private Dictionary<int, Dictionary<int, bool>> _overrides = [];
+    private Task? _loaded;
+
+    // Queued profiles for the incremental pass, with why they changed.
+    private readonly Lock _queueLock = new();
+    private Dictionary<int, MembershipCause> _queued = [];
+    private bool _fullQueued;
+    private Task _worker = Task.CompletedTask;
+
+    private readonly Dictionary<int, double> _progress = [];
+
+    public GroupEngine(IDbContextFactory<DirectoryDbContext> dbFactory, ProfileIndex index, FilterCatalogService catalogs, MerchantOptions merchant, TimeProvider clock, ChangeFeed changes, ILogger<GroupEngine> logger)
+    {
+        _dbFactory = dbFactory;
+        _index = index;
+        _catalogs = catalogs;
+        _merchant = merchant;
+        _clock = clock;
+        _changes = changes;
+        _logger = logger;
+        _subscription = changes.Subscribe(OnChange);
+    }
+
+    /// <summary>Profiles re-evaluated by the last incremental pass, and how long it took (for the benchmark).</summary>
+    public (int Profiles, double Milliseconds) LastPass { get; private set; }
+
+    /// <summary>The progress (0 to 1) of a group being evaluated right now; null when it is not running.</summary>
+    public double? ProgressOf(int groupId)
+    {
+        lock (_progress)
+        {
+            return _progress.TryGetValue(groupId, out var p) ? p : null;
+        }
+    }
+
+    private void OnChange(ChangeEvent change)
+    {
+        switch (change.Kind)
+        {
+            case ChangeKind.CustomerCreated or ChangeKind.CustomerUpdated or ChangeKind.ActivityChanged or ChangeKind.TagsChanged
+                or ChangeKind.ListsChanged or ChangeKind.CustomFieldValuesChanged when change.CustomerId is { } id:
+                Enqueue([id], MembershipCause.Rule);
+                break;
+            case ChangeKind.ConsentChanged when change.CustomerId is { } id:
+                Enqueue([id], MembershipCause.ConsentChange);
+                break;
+            case ChangeKind.DefinitionsChanged:
+                // A tag, list, field or option was deleted or changed: any rule may now mean something else.
+                lock (_queueLock)
+                {
+                    _fullQueued = true;
+                    StartWorker();
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Queues profiles for re-evaluation in every automated group (coalesced with what is already queued).</summary>
+    public void Enqueue(IEnumerable<int> customerIds, MembershipCause cause)
+    {
+        ArgumentNullException.ThrowIfNull(customerIds);
+        lock (_queueLock)
+        {
+            foreach (var id in customerIds)
+            {
+                // A consent change is the more telling cause when both happened in one burst.
+                if (!_queued.TryGetValue(id, out var existing) || existing == MembershipCause.Rule)
+                {
+                    _queued[id] = cause;
+                }
+            }
+
+            StartWorker();
+        }
+    }
+
+    private void StartWorker()
+    {
+        if (_worker.IsCompleted)
+        {
+            _worker = Task.Run(DrainAsync);
+        }
+    }
+
+    /// <summary>Completes once everything queued so far has been evaluated and written.</summary>
+    public async Task WhenIdleAsync(CancellationToken ct = default)
+    {
+        while (true)
+        {
+            Task worker;
+            lock (_queueLock)
+            {
+                if (_worker.IsCompleted && _queued.Count == 0 && !_fullQueued)
+                {
+                    return;
+                }
+
+                worker = _worker;
+            }
+
+            await worker.WaitAsync(ct);
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            Dictionary<int, MembershipCause> batch;
+            bool full;
+            lock (_queueLock)
+            {
+                if (_queued.Count == 0 && !_fullQueued)
+                {
+                    return;
+                }
+
+                (batch, _queued) = (_queued, []);
+                (full, _fullQueued) = (_fullQueued, false);
+            }
+
+            try
+            {
+                if (full)
+                {
+                    await EvaluateAllAsync(MembershipCause.Rule, null, CancellationToken.None);
+                }
+
+                if (batch.Count > 0)
+                {
+                    await EvaluateProfilesAsync(batch, CancellationToken.None);
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Not lost for long: the next full evaluation (update now, nightly backstop) repairs any drift.
+                _logger.LogError(e, "Re-evaluating groups for {Count} changed profiles failed", batch.Count);
+            }
+        }
+    }
+
+    /// <summary>Loads the current members and overrides of every group, once.</summary>
+    public Task EnsureLoadedAsync(CancellationToken ct = default)
+    {
+        lock (_stateLock)
+        {
+            if (_loaded is null || _loaded.IsFaulted || _loaded.IsCanceled)
+            {
+                _loaded = LoadAsync(ct);
+            }
+
+            return _loaded;
+        }
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        var members = new Dictionary<int, IdSet>();
+        foreach (var id in await db.Groups.Select(g => g.Id).ToListAsync(ct))
+        {
+            members[id] = new IdSet();
+        }
+
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT GroupId, CustomerId FROM GroupMembers WHERE LeftAt IS NULL";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var groupId = reader.GetInt32(0);
+                if (!members.TryGetValue(groupId, out var set))
+                {
+                    members[groupId] = set = new IdSet();
+                }
+
+                set.Add(reader.GetInt32(1));
+            }
+        }
+
+        var overrides = new Dictionary<int, Dictionary<int, bool>>();
+        foreach (var o in await db.GroupOverrides.AsNoTracking().ToListAsync(ct))
+        {
+            if (!overrides.TryGetValue(o.GroupId, out var map))
+            {
+                overrides[o.GroupId] = map = [];
+            }
+
+            map[o.CustomerId] = o.Include;
+        }
+
+        lock (_stateLock)
+        {
+            _members = members;
+            _overrides = overrides;
+        }
+    }
+
+    /// <summary>A copy of the group's current members (empty for an unknown group).</summary>
+    internal async Task<IdSet> MembersOfAsync(int groupId, CancellationToken ct)
+    {
+        await EnsureLoadedAsync(ct);
+        lock (_stateLock)
+        {
+            return _members.TryGetValue(groupId, out var set) ? set.Copy() : new IdSet();
+        }
+    }
+
+    /// <summary>How many members the group has now (from memory).</summary>
+    public async Task<int> CountAsync(int groupId, CancellationToken ct = default)
+    {
+        await EnsureLoadedAsync(ct);
+        lock (_stateLock)
+        {
+            return _members.TryGetValue(groupId, out var set) ? set.Count() : 0;
+        }
+    }
+
+    /// <summary>
+    /// Replaces group conditions by the ids they stand for, so the in-memory index (which holds no memberships) can
+    /// evaluate the filter. The SQL path needs no such step: it reads the ledger.
+    /// </summary>
+    internal async Task<Bound> ResolveAsync(Bound bound, CancellationToken ct)
+    {
+        if (!Mentions(bound))
+        {
+            return bound;
+        }
+
+        await EnsureLoadedAsync(ct);
+        return await ResolveNodeAsync(bound, ct);
+    }
+
+    private static bool Mentions(Bound bound) => bound switch
+    {
+        BoundSet { Kind: SetKind.Groups } or BoundGroupJoined => true,
+        BoundGroup g => g.Items.Any(Mentions),
+        BoundNot n => Mentions(n.Inner),
+        _ => false,
+    };
+
+    private async Task<Bound> ResolveNodeAsync(Bound bound, CancellationToken ct)
+    {
+        switch (bound)
+        {
+            case BoundGroup g:
+                var items = new List<Bound>(g.Items.Count);
+                foreach (var item in g.Items)
+                {
+                    items.Add(await ResolveNodeAsync(item, ct));
+                }
+
+                return g with { Items = items };
+            case BoundNot n:
+                return new BoundNot(await ResolveNodeAsync(n.Inner, ct));
+            case BoundSet { Kind: SetKind.Groups } s:
+                lock (_stateLock)
+                {
+                    var sets = s.Ids.Count == 0 ? [.. _members.Values] : s.Ids.Select(id => _members.GetValueOrDefault(id) ?? new IdSet()).ToList();
+                    var result = sets.Count == 0 ? new IdSet() : sets[0].Copy();
+                    foreach (var set in sets.Skip(1))
+                    {
+                        _ = s.All ? result.IntersectWith(set) : result.UnionWith(set);
+                    }
+
+                    return new BoundIds(result);
+                }
+
+            case BoundGroupJoined { From: null, To: null } j:
+                lock (_stateLock)
+                {
+                    return new BoundIds(_members.GetValueOrDefault(j.GroupId)?.Copy() ?? new IdSet());
+                }
+
+            case BoundGroupJoined j:
+                await using (var db = await _dbFactory.CreateDbContextAsync(ct))
+                {
+                    var (from, to) = (j.From ?? DateTime.MinValue, j.To ?? DateTime.MaxValue);
+                    var ids = await db.GroupMembers
+                        .Where(m => m.GroupId == j.GroupId && m.LeftAt == null && m.EnteredAt >= from && m.EnteredAt < to)
+                        .Select(m => m.CustomerId)
+                        .ToListAsync(ct);
+                    return new BoundIds(new IdSet(ids));
+                }
+
+            default:
+                return bound;
+        }
+    }
+
+    /// <summary>
+    /// The ids matching <paramref name="bound"/>, ascending, among <paramref name="among"/> (everyone when null):
+    /// by the index when it is ready, else by SQL.
+    /// </summary>
+    internal async Task<int[]> MatchAsync(Bound bound, IReadOnlyCollection<int>? among, CancellationToken ct)
+    {
+        if (among is { Count: 0 })
+        {
+            return [];
+        }
+
+        // Group conditions come from memory on both paths, so a dependant evaluated in the same pass sees the members
+        // its dependency just gained, before they are written.
+        var resolved = await ResolveAsync(bound, ct);
+        if (_index.IsReady)
+        {
+            return among is null ? _index.MatchingIds(resolved, null, ct) : _index.MatchingIdsAmong(resolved, among, ct);
+        }
+
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        var query = db.Customers.AsNoTracking();
+        if (resolved is not BoundConstant { Value: true })
+        {
+            query = query.Where(SqlFilter.Predicate(resolved, db));
+        }
+
+        if (among is null)
+        {
+            return await query.OrderBy(c => c.Id).Select(c => c.Id).ToArrayAsync(ct);
+        }
+
+        var found = new List<int>();
+        foreach (var chunk in among.Chunk(5000))
+        {
+            found.AddRange(await query.Where(c => chunk.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct));
+        }
+
+        found.Sort();
+        return [.. found];
+    }
+
+    /// <summary>Which of the ids belong to existing profiles.</summary>
+    private async Task<IdSet> ExistingAsync(IEnumerable<int> ids, CancellationToken ct)
+    {
+        var result = new IdSet();
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        foreach (var chunk in ids.Chunk(5000))
+        {
+            foreach (var id in await db.Customers.Where(c => chunk.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct))
+            {
+                result.Add(id);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>An automated group's rule and stay rule, bound now; throws <see cref="FilterException"/> when they no longer bind.</summary>
+    internal async Task<(Bound Rule, Bound? Stay)> BindAsync(string? ruleJson, string? stayRuleJson, CancellationToken ct)
+    {
+        var catalog = await _catalogs.GetAsync(ct);
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var rule = ruleJson is null ? new BoundConstant(false) : FilterBinder.Bind(FilterDefinition.FromJson(ruleJson), catalog, now, _merchant.TimeZone);
+        Bound? stay = null;
+        if (stayRuleJson is not null)
+        {
+            try
+            {
+                stay = FilterBinder.Bind(FilterDefinition.FromJson(stayRuleJson), catalog, now, _merchant.TimeZone);
+            }
+            catch (FilterException e)
+            {
+                throw new FilterException($"Stay rule: {e.Message}");
+            }
+        }
+
+        return (rule, stay);
+    }
+
+    /// <summary>
+    /// Who the group would hold, computed without writing anything: for a preview, and the first step of every
+    /// evaluation. <paramref name="among"/> limits it to some profiles (null: everyone).
+    /// </summary>
+    internal async Task<Desired> ComputeAsync(int? groupId, Bound rule, Bound? stay, IReadOnlyCollection<int>? among, CancellationToken ct)
+    {
+        await EnsureLoadedAsync(ct);
+        IdSet current;
+        Dictionary<int, bool> overrides;
+        lock (_stateLock)
+        {
+            current = groupId is { } g && _members.TryGetValue(g, out var set) ? set.Copy() : new IdSet();
+            overrides = groupId is { } g2 && _overrides.TryGetValue(g2, out var map) ? new(map) : [];
+        }
+
+        var desired = new IdSet(await MatchAsync(rule, among, ct));
+        if (stay is not null)
+        {
+            var stayAmong = among is null ? current.ToArray() : [.. among.Where(current.Contains)];
+            desired.UnionWith(new IdSet(await MatchAsync(stay, stayAmong, ct)));
+        }
+
+        var scope = among is null ? null : new IdSet(among);
+        var includes = overrides.Where(o => o.Value && (scope is null || scope.Contains(o.Key))).Select(o => o.Key).ToList();
+        if (includes.Count > 0)
+        {
+            // Always-include holds for existing profiles only.
+            desired.UnionWith(await ExistingAsync(includes, ct));
+        }
+
+        foreach (var (id, include) in overrides)
+        {
+            if (!include)
+            {
+                desired.Remove(id);
+            }
+        }
+
+        if (scope is not null)
+        {
+            // Outside the scope nothing changes.
+            var outside = current.Copy().ExceptWith(scope);
+            desired.UnionWith(outside);
+        }
+
+        return new Desired(current, desired);
+    }
+
+    internal sealed record Desired(IdSet Current, IdSet Next)
+    {
+        public int[] Entering => Next.Copy().ExceptWith(Current).ToArray();
+
+        public int[] Leaving => Current.Copy().ExceptWith(Next).ToArray();
+    }
+
+    /// <summary>
+    /// Evaluates one automated group for everyone and writes the difference; returns (entered, left). A paused
+    /// group is left alone unless <paramref name="evenIfPaused"/> (the person pressed "update now").
+    /// </summary>
+    public async Task<(int Entered, int Left)> EvaluateGroupAsync(int groupId, MembershipCause cause, string? actor, bool evenIfPaused = false, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var result = await EvaluateGroupLockedAsync(groupId, cause, actor, evenIfPaused, ct);
+            Enqueue(result.Changed, MembershipCause.Rule); // dependants see the new members
+            return (result.Entered, result.Left);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Evaluates every automated group that is not paused, in dependency order (the backstop).</summary>
+    public async Task<(int Entered, int Left)> EvaluateAllAsync(MembershipCause cause, string? actor, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var (entered, left) = (0, 0);
+            foreach (var id in await OrderedAutomatedAsync(ct))
+            {
+                var result = await EvaluateGroupLockedAsync(id, cause, actor, evenIfPaused: false, ct);
+                entered += result.Entered;
+                left += result.Left;
+            }
+
+            return (entered, left);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<(int Entered, int Left, int[] Changed)> EvaluateGroupLockedAsync(int groupId, MembershipCause cause, string? actor, bool evenIfPaused, CancellationToken ct)
+    {
+        await EnsureLoadedAsync(ct);
+        var watch = Stopwatch.StartNew();
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        var group = await db.Groups.SingleOrDefaultAsync(g => g.Id == groupId, ct) ?? throw GroupService.NotFound();
+        if (group.Kind != GroupKind.Automated || (group.Paused && !evenIfPaused))
+        {
+            return (0, 0, []);
+        }
+
+        SetProgress(groupId, 0);
+        try
+        {
+            Bound rule;
+            Bound? stay;
+            try
+            {
+                (rule, stay) = await BindAsync(group.RuleJson, group.StayRuleJson, ct);
+            }
+            catch (FilterException e)
+            {
+                group.Failed(e.Message, _clock.GetUtcNow().UtcDateTime);
+                await db.SaveChangesAsync(ct);
+                _changes.Publish(ChangeKind.GroupsChanged, groupId: groupId);
+                return (0, 0, []);
+            }
+
+            var desired = await ComputeAsync(groupId, rule, stay, null, ct);
+            SetProgress(groupId, 0.5);
+            var entering = desired.Entering;
+            var leaving = desired.Leaving;
+            var gone = leaving.Length == 0 ? new IdSet() : new IdSet(leaving).ExceptWith(await ExistingAsync(leaving, ct));
+            var now = _clock.GetUtcNow().UtcDateTime;
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                var ledger = new LedgerWriter(db, now, actor);
+                ledger.Enter(groupId, entering, cause, group.RuleVersion, p => SetProgress(groupId, 0.5 + (p * 0.25)));
+                ledger.Leave(groupId, leaving, id => gone.Contains(id) ? MembershipCause.ProfileDeleted : cause, group.RuleVersion, p => SetProgress(groupId, 0.75 + (p * 0.25)));
+                group.Evaluated(now, (int)watch.ElapsedMilliseconds);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
+
+            Commit(groupId, entering, leaving);
+            _changes.Publish(ChangeKind.GroupsChanged, groupId: groupId);
+            if (entering.Length + leaving.Length > 0)
+            {
+                _changes.Publish(ChangeKind.GroupMembershipChanged, entering.Length + leaving.Length == 1 ? entering.Concat(leaving).Single() : null, groupId);
+            }
+
+            if (entering.Length + leaving.Length > 0 || cause != MembershipCause.Rule)
+            {
+                _logger.LogInformation("Group {GroupId} evaluated in {Ms} ms: {Entered} entered, {Left} left", groupId, watch.ElapsedMilliseconds, entering.Length, leaving.Length);
+            }
+
+            return (entering.Length, leaving.Length, [.. entering, .. leaving]);
+        }
+        finally
+        {
+            SetProgress(groupId, null);
+        }
+    }
+
+    /// <summary>The incremental pass: the queued profiles, in every automated group that is not paused.</summary>
+    private async Task EvaluateProfilesAsync(Dictionary<int, MembershipCause> batch, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await EnsureLoadedAsync(ct);
+            var watch = Stopwatch.StartNew();
+            var ids = batch.Keys.ToArray();
+            await using var db = await _dbFactory.CreateDbContextAsync(ct);
+            var groups = await db.Groups.AsNoTracking()
+                .Where(g => g.Kind == GroupKind.Automated && !g.Paused)
+                .Select(g => new { g.Id, g.RuleJson, g.StayRuleJson, g.RuleVersion })
+                .ToDictionaryAsync(g => g.Id, ct);
+            var order = Order(groups.ToDictionary(g => g.Key, g => Dependencies(g.Value.RuleJson, g.Value.StayRuleJson)));
+            var changed = new List<(int GroupId, int RuleVersion, int[] Entering, int[] Leaving)>();
+            foreach (var groupId in order)
+            {
+                var group = groups[groupId];
+                Bound rule;
+                Bound? stay;
+                try
+                {
+                    (rule, stay) = await BindAsync(group.RuleJson, group.StayRuleJson, ct);
+                }
+                catch (FilterException)
+                {
+                    continue; // the full evaluation records the error on the group
+                }
+
+                var desired = await ComputeAsync(groupId, rule, stay, ids, ct);
+                var (entering, leaving) = (desired.Entering, desired.Leaving);
+                if (entering.Length + leaving.Length > 0)
+                {
+                    // Later groups in the order (dependants) see this one's new members.
+                    Commit(groupId, entering, leaving);
+                    changed.Add((groupId, group.RuleVersion, entering, leaving));
+                }
+            }
+
+            if (changed.Count > 0)
+            {
+                var existing = changed.Any(c => c.Leaving.Length > 0) ? await ExistingAsync(ids, ct) : new IdSet();
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                var ledger = new LedgerWriter(db, _clock.GetUtcNow().UtcDateTime, null);
+                foreach (var (groupId, ruleVersion, entering, leaving) in changed)
+                {
+                    ledger.Enter(groupId, entering, id => batch[id], ruleVersion);
+                    ledger.Leave(groupId, leaving, id => existing.Contains(id) ? batch[id] : MembershipCause.ProfileDeleted, ruleVersion);
+                }
+
+                await tx.CommitAsync(ct);
+            }
+
+            LastPass = (ids.Length, watch.Elapsed.TotalMilliseconds);
+            foreach (var (groupId, _, entering, leaving) in changed)
+            {
+                _changes.Publish(ChangeKind.GroupMembershipChanged, entering.Length + leaving.Length == 1 ? entering.Concat(leaving).Single() : null, groupId);
+            }
+        }
+        catch
+        {
+            // Memory may be ahead of a rolled-back transaction: reload it from the ledger.
+            lock (_stateLock)
+            {
+                _loaded = null;
+            }
+
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Adds or removes people by hand (manual groups), writing the ledger; returns how many changed.</summary>
+    internal async Task<int> ApplyManualAsync(int groupId, IReadOnlyCollection<int> customerIds, bool add, MembershipCause cause, string actor, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await EnsureLoadedAsync(ct);
+            IdSet current;
+            lock (_stateLock)
+            {
+                current = _members.TryGetValue(groupId, out var set) ? set.Copy() : new IdSet();
+            }
+
+            int[] change;
+            if (add)
+            {
+                var existing = await ExistingAsync(customerIds.Where(id => !current.Contains(id)), ct);
+                change = existing.ToArray();
+            }
+            else
+            {
+                change = [.. customerIds.Where(current.Contains).Distinct().Order()];
+            }
+
+            if (change.Length == 0)
+            {
+                return 0;
+            }
+
+            await using var db = await _dbFactory.CreateDbContextAsync(ct);
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                var ledger = new LedgerWriter(db, _clock.GetUtcNow().UtcDateTime, actor);
+                if (add)
+                {
+                    ledger.Enter(groupId, change, cause, null);
+                }
+                else
+                {
+                    ledger.Leave(groupId, change, _ => cause, null);
+                }
+
+                await tx.CommitAsync(ct);
+            }
+
+            Commit(groupId, add ? change : [], add ? [] : change);
+            _changes.Publish(ChangeKind.GroupMembershipChanged, change.Length == 1 ? change[0] : null, groupId);
+            Enqueue(change, MembershipCause.Rule); // automated groups using "in group X"
+            return change.Length;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Sets (true: include, false: exclude) or clears (null) a person's override, and applies it at once.</summary>
+    internal async Task SetOverrideAsync(int groupId, int customerId, bool? include, string actor, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await EnsureLoadedAsync(ct);
+            await using var db = await _dbFactory.CreateDbContextAsync(ct);
+            var group = await db.Groups.AsNoTracking().SingleOrDefaultAsync(g => g.Id == groupId, ct) ?? throw GroupService.NotFound();
+            if (group.Kind != GroupKind.Automated)
+            {
+                throw new DomainException("Overrides are for automated groups; add or remove people from a manual group directly.");
+            }
+
+            await db.EnsureCustomerExistsAsync(customerId, ct);
+            var row = await db.GroupOverrides.SingleOrDefaultAsync(o => o.GroupId == groupId && o.CustomerId == customerId, ct);
+            var now = _clock.GetUtcNow().UtcDateTime;
+            if (include is null)
+            {
+                if (row is not null)
+                {
+                    db.GroupOverrides.Remove(row);
+                }
+            }
+            else if (row is null)
+            {
+                db.GroupOverrides.Add(new GroupOverride { GroupId = groupId, CustomerId = customerId, Include = include.Value, At = now, By = Actor(actor) });
+            }
+            else
+            {
+                (row.Include, row.At, row.By) = (include.Value, now, Actor(actor));
+            }
+
+            await db.SaveChangesAsync(ct);
+            lock (_stateLock)
+            {
+                if (!_overrides.TryGetValue(groupId, out var map))
+                {
+                    _overrides[groupId] = map = [];
+                }
+
+                if (include is { } value)
+                {
+                    map[customerId] = value;
+                }
+                else
+                {
+                    map.Remove(customerId);
+                }
+            }
+
+            _changes.Publish(ChangeKind.GroupsChanged, customerId, groupId);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        // Applied through the incremental pass, which honours pauses and writes the cause.
+        Enqueue([customerId], include switch { true => MembershipCause.OverrideInclude, _ => MembershipCause.OverrideExclude });
+        await WhenIdleAsync(ct);
+    }
+
+    /// <summary>Forgets a deleted group (its ledger rows went with it).</summary>
+    internal void Forget(int groupId)
+    {
+        lock (_stateLock)
+        {
+            _members.Remove(groupId);
+            _overrides.Remove(groupId);
+        }
+    }
+
+    private void Commit(int groupId, int[] entering, int[] leaving)
+    {
+        lock (_stateLock)
+        {
+            if (!_members.TryGetValue(groupId, out var set))
+            {
+                _members[groupId] = set = new IdSet();
+            }
+
+            foreach (var id in entering)
+            {
+                set.Add(id);
+            }
+
+            foreach (var id in leaving)
+            {
+                set.Remove(id);
+            }
+        }
+    }
+
+    private void SetProgress(int groupId, double? progress)
+    {
+        lock (_progress)
+        {
+            if (progress is { } p)
+            {
+                _progress[groupId] = p;
+            }
+            else
+            {
+                _progress.Remove(groupId);
+            }
+        }
+    }
+
+    private async Task<List<int>> OrderedAutomatedAsync(CancellationToken ct)
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        var groups = await db.Groups.AsNoTracking()
+            .Where(g => g.Kind == GroupKind.Automated && !g.Paused)
+            .Select(g => new { g.Id, g.RuleJson, g.StayRuleJson })
+            .ToListAsync(ct);
+        return Order(groups.ToDictionary(g => g.Id, g => Dependencies(g.RuleJson, g.StayRuleJson)));
+    }
+
+    /// <summary>The groups a rule mentions ("in group X", "joined X").</summary>
+    internal static HashSet<int> Dependencies(string? ruleJson, string? stayRuleJson)
+    {
+        var ids = new HashSet<int>();
+        foreach (var json in new[] { ruleJson, stayRuleJson })
+        {
+            if (json is null)
+            {
+                continue;
+            }
+
+            FilterDefinition definition;
+            try
+            {
+                definition = FilterDefinition.FromJson(json);
+            }
+            catch (FilterException)
+            {
+                continue;
+            }
+
+            Collect(definition.Root, ids);
+        }
+
+        return ids;
+    }
+
+    private static void Collect(FilterNode? node, HashSet<int> ids)
+    {
+        if (node is null)
+        {
+            return;
+        }
+
+        foreach (var item in node.Items ?? [])
+        {
+            Collect(item, ids);
+        }
+
+        if (node.Field == FilterFields.Groups)
+        {
+            foreach (var value in node.Values ?? [])
+            {
+                if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+                {
+                    ids.Add(id);
+                }
+            }
+        }
+        else if (node.Field is { } field && field.StartsWith("joined.", StringComparison.Ordinal)
+            && int.TryParse(field.AsSpan(7), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var joined))
+        {
+            ids.Add(joined);
+        }
+    }
+
+    /// <summary>Dependencies first; groups caught in a cycle (refused when saving, so only from old data) go last.</summary>
+    internal static List<int> Order(IReadOnlyDictionary<int, HashSet<int>> dependencies)
+    {
+        var order = new List<int>();
+        var state = new Dictionary<int, int>(); // 1 visiting, 2 done
+        void Visit(int id)
+        {
+            if (state.GetValueOrDefault(id) != 0 || !dependencies.ContainsKey(id))
+            {
+                return;
+            }
+
+            state[id] = 1;
+            foreach (var dependency in dependencies[id].Order())
+            {
+                Visit(dependency);
+            }
+
+            state[id] = 2;
+            order.Add(id);
+        }
+
+        foreach (var id in dependencies.Keys.Order())
+        {
+            Visit(id);
+        }
+
+        return order;
+    }
+
+    /// <summary>
+    /// The chain of groups that leads from <paramref name="groupId"/> back to itself through the rules, when the
+    /// proposed dependencies would make a cycle; null when they do not.
+    /// </summary>
+    internal static List<int>? FindCycle(int groupId, HashSet<int> proposed, IReadOnlyDictionary<int, HashSet<int>> others)
+    {
+        var path = new List<int> { groupId };
+        var seen = new HashSet<int>();
+        bool Walk(int id)
+        {
+            if (id == groupId)
+            {
+                return true;
+            }
+
+            if (!seen.Add(id))
+            {
+                return false;
+            }
+
+            path.Add(id);
+            foreach (var next in others.GetValueOrDefault(id) ?? [])
+            {
+                if (Walk(next))
+                {
+                    return true;
+                }
+            }
+
+            path.RemoveAt(path.Count - 1);
+            return false;
+        }
+
+        foreach (var dependency in proposed)
+        {
+            if (Walk(dependency))
+            {
+                path.Add(groupId);
+                return path;
+            }
+        }
+
+        return null;
+    }
+
+    internal static string Actor(string actor) => actor.Length > GroupMember.ActorMaxLength ? actor[..GroupMember.ActorMaxLength] : actor;
+
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _gate.Dispose();
+    }
+
+    /// <summary>Writes ledger rows with prepared statements inside the caller's transaction.</summary>
+    private sealed class LedgerWriter(DirectoryDbContext db, DateTime now, string? actor)
+    {
+        private readonly DbConnection _connection = db.Database.GetDbConnection();
+        private readonly DbTransaction? _transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        private readonly string? _actor = actor is null ? null : Actor(actor);
+
+        public void Enter(int groupId, int[] ids, MembershipCause cause, int? ruleVersion, Action<double>? progress = null) =>
+            Enter(groupId, ids, _ => cause, ruleVersion, progress);
+
+        public void Enter(int groupId, int[] ids, Func<int, MembershipCause> cause, int? ruleVersion, Action<double>? progress = null)
+        {
+            if (ids.Length == 0)
+            {
+                return;
+            }
+
+            using var command = Prepare(
+                "INSERT INTO GroupMembers (GroupId, CustomerId, EnteredAt, EnterCause, EnterRuleVersion, EnteredBy) VALUES (@g, @c, @at, @cause, @v, @by)");
+            Run(command, groupId, ids, cause, ruleVersion, progress);
+        }
+
+        public void Leave(int groupId, int[] ids, Func<int, MembershipCause> cause, int? ruleVersion, Action<double>? progress = null)
+        {
+            if (ids.Length == 0)
+            {
+                return;
+            }
+
+            using var command = Prepare(
+                "UPDATE GroupMembers SET LeftAt = @at, LeaveCause = @cause, LeaveRuleVersion = @v, LeftBy = @by WHERE GroupId = @g AND CustomerId = @c AND LeftAt IS NULL");
+            Run(command, groupId, ids, cause, ruleVersion, progress);
+        }
+
+        private DbCommand Prepare(string sql)
+        {
+            var command = _connection.CreateCommand();
+            command.Transaction = _transaction;
+            command.CommandText = sql;
+            foreach (var name in new[] { "@g", "@c", "@at", "@cause", "@v", "@by" })
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                command.Parameters.Add(parameter);
+            }
+
+            return command;
+        }
+
+        private void Run(DbCommand command, int groupId, int[] ids, Func<int, MembershipCause> cause, int? ruleVersion, Action<double>? progress)
+        {
+            var p = command.Parameters;
+            p["@g"].Value = groupId;
+            p["@at"].Value = now;
+            p["@v"].Value = (object?)ruleVersion ?? DBNull.Value;
+            p["@by"].Value = (object?)_actor ?? DBNull.Value;
+            command.Prepare();
+            for (var i = 0; i < ids.Length; i++)
+            {
+                p["@c"].Value = ids[i];
+                p["@cause"].Value = cause(ids[i]).ToString();
+                command.ExecuteNonQuery();
+                if (progress is not null && (i & 0xFFFF) == 0)
+                {
+                    progress((double)i / ids.Length);
+                }
+            }
+        }
+    }
+}
