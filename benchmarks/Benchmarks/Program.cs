@@ -1,6 +1,6 @@
 // A timing harness for the directory's hot paths on a real SQLite file. It prints numbers; it asserts nothing.
 //
-//   dotnet run -c Release --project benchmarks/Benchmarks -- [--data FOLDER] [--seed N] [--engine]
+//   dotnet run -c Release --project benchmarks/Benchmarks -- [--data FOLDER] [--seed N] [--engine | --groups]
 //
 // With --data, it measures the database in FOLDER (e.g. one made by `App -- --seed-demo 1000000`); otherwise it
 // seeds N demo profiles (default 100,000) into a temp folder first. Either way it adds one profile with 5,000
@@ -30,6 +30,13 @@ var services = new ServiceCollection().AddLogging().AddDomain(configuration);
 services.AddStaffAccounts();
 await using var provider = services.BuildServiceProvider();
 await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+
+if (args.Contains("--groups"))
+{
+    // The groups' table (docs/performance.md): run against a copy of a seeded folder; it adds 50 groups.
+    await CustomerDirectory.Benchmarks.GroupHarness.RunAsync(provider);
+    return;
+}
 
 if (args.Contains("--engine"))
 {
