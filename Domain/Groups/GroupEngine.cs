@@ -484,7 +484,11 @@ public sealed class GroupEngine : IDisposable
         try
         {
             var result = await EvaluateGroupLockedAsync(groupId, cause, actor, evenIfPaused, ct);
-            Enqueue(result.Changed, MembershipCause.Rule); // dependants see the new members
+            if (result.Changed.Length > 0 && await HasDependantsAsync(groupId, ct))
+            {
+                Enqueue(result.Changed, MembershipCause.Rule); // dependants see the new members
+            }
+
             return (result.Entered, result.Left);
         }
         finally
@@ -702,7 +706,11 @@ public sealed class GroupEngine : IDisposable
 
             Commit(groupId, add ? change : [], add ? [] : change);
             _changes.Publish(ChangeKind.GroupMembershipChanged, change.Length == 1 ? change[0] : null, groupId);
-            Enqueue(change, MembershipCause.Rule); // automated groups using "in group X"
+            if (await HasDependantsAsync(groupId, ct))
+            {
+                Enqueue(change, MembershipCause.Rule); // automated groups using "in group X"
+            }
+
             return change.Length;
         }
         finally
@@ -828,6 +836,13 @@ public sealed class GroupEngine : IDisposable
             .Select(g => new { g.Id, g.RuleJson, g.StayRuleJson })
             .ToListAsync(ct);
         return Order(groups.ToDictionary(g => g.Id, g => Dependencies(g.RuleJson, g.StayRuleJson)));
+    }
+
+    private async Task<bool> HasDependantsAsync(int groupId, CancellationToken ct)
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        var rules = await db.Groups.AsNoTracking().Where(g => g.Kind == GroupKind.Automated && g.Id != groupId).Select(g => new { g.RuleJson, g.StayRuleJson }).ToListAsync(ct);
+        return rules.Any(r => Dependencies(r.RuleJson, r.StayRuleJson).Contains(groupId));
     }
 
     /// <summary>The groups a rule mentions ("in group X", "joined X").</summary>
