@@ -402,13 +402,13 @@ public sealed class GroupEngine : IDisposable
     {
         var catalog = await _catalogs.GetAsync(ct);
         var now = _clock.GetUtcNow().UtcDateTime;
-        var rule = ruleJson is null ? new BoundConstant(false) : FilterBinder.Bind(FilterDefinition.FromJson(ruleJson), catalog, now, _merchant.TimeZone);
+        var rule = ruleJson is null ? new BoundConstant(false) : FilterBinder.Bind(Parse(ruleJson), catalog, now, _merchant.TimeZone);
         Bound? stay = null;
         if (stayRuleJson is not null)
         {
             try
             {
-                stay = FilterBinder.Bind(FilterDefinition.FromJson(stayRuleJson), catalog, now, _merchant.TimeZone);
+                stay = FilterBinder.Bind(Parse(stayRuleJson), catalog, now, _merchant.TimeZone);
             }
             catch (FilterException e)
             {
@@ -419,13 +419,36 @@ public sealed class GroupEngine : IDisposable
         return (rule, stay);
     }
 
+    // Rules are re-bound on every pass ("now" moves) but parsed once: definitions are immutable records.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FilterDefinition> _parsed = new(StringComparer.Ordinal);
+
+    private FilterDefinition Parse(string json)
+    {
+        if (_parsed.TryGetValue(json, out var definition))
+        {
+            return definition;
+        }
+
+        if (_parsed.Count > 1000)
+        {
+            _parsed.Clear();
+        }
+
+        return _parsed[json] = FilterDefinition.FromJson(json);
+    }
+
     /// <summary>
     /// Who the group would hold, computed without writing anything: for a preview, and the first step of every
-    /// evaluation. <paramref name="among"/> limits it to some profiles (null: everyone).
+    /// evaluation. <paramref name="among"/> limits it to some profiles (null: everyone); outside them nothing changes.
     /// </summary>
     internal async Task<Desired> ComputeAsync(int? groupId, Bound rule, Bound? stay, IReadOnlyCollection<int>? among, CancellationToken ct)
     {
         await EnsureLoadedAsync(ct);
+        return among is null ? await ComputeAllAsync(groupId, rule, stay, ct) : await ComputeAmongAsync(groupId, rule, stay, among, ct);
+    }
+
+    private async Task<Desired> ComputeAllAsync(int? groupId, Bound rule, Bound? stay, CancellationToken ct)
+    {
         IdSet current;
         Dictionary<int, bool> overrides;
         lock (_stateLock)
@@ -434,45 +457,76 @@ public sealed class GroupEngine : IDisposable
             overrides = groupId is { } g2 && _overrides.TryGetValue(g2, out var map) ? new(map) : [];
         }
 
-        var desired = new IdSet(await MatchAsync(rule, among, ct));
+        var next = new IdSet(await MatchAsync(rule, null, ct));
         if (stay is not null)
         {
-            var stayAmong = among is null ? current.ToArray() : [.. among.Where(current.Contains)];
-            desired.UnionWith(new IdSet(await MatchAsync(stay, stayAmong, ct)));
+            next.UnionWith(new IdSet(await MatchAsync(stay, current.ToArray(), ct)));
         }
 
-        var scope = among is null ? null : new IdSet(among);
-        var includes = overrides.Where(o => o.Value && (scope is null || scope.Contains(o.Key))).Select(o => o.Key).ToList();
+        var includes = overrides.Where(o => o.Value).Select(o => o.Key).ToList();
         if (includes.Count > 0)
         {
             // Always-include holds for existing profiles only.
-            desired.UnionWith(await ExistingAsync(includes, ct));
+            next.UnionWith(await ExistingAsync(includes, ct));
         }
 
         foreach (var (id, include) in overrides)
         {
             if (!include)
             {
-                desired.Remove(id);
+                next.Remove(id);
             }
         }
 
-        if (scope is not null)
+        return new Desired(next.Copy().ExceptWith(current).ToArray(), current.Copy().ExceptWith(next).ToArray(), next.Count());
+    }
+
+    /// <summary>The same for a few profiles (the incremental pass): work proportional to them, not to the directory.</summary>
+    private async Task<Desired> ComputeAmongAsync(int? groupId, Bound rule, Bound? stay, IReadOnlyCollection<int> among, CancellationToken ct)
+    {
+        var current = new HashSet<int>();
+        var overrides = new Dictionary<int, bool>();
+        int count;
+        lock (_stateLock)
         {
-            // Outside the scope nothing changes.
-            var outside = current.Copy().ExceptWith(scope);
-            desired.UnionWith(outside);
+            var members = groupId is { } g && _members.TryGetValue(g, out var set) ? set : null;
+            var map = groupId is { } g2 && _overrides.TryGetValue(g2, out var m) ? m : null;
+            foreach (var id in among)
+            {
+                if (members?.Contains(id) == true)
+                {
+                    current.Add(id);
+                }
+
+                if (map is not null && map.TryGetValue(id, out var include))
+                {
+                    overrides[id] = include;
+                }
+            }
+
+            count = members?.Count() ?? 0;
         }
 
-        return new Desired(current, desired);
+        var next = new HashSet<int>(await MatchAsync(rule, among, ct));
+        if (stay is not null && current.Count > 0)
+        {
+            next.UnionWith(await MatchAsync(stay, current, ct));
+        }
+
+        var includes = overrides.Where(o => o.Value).Select(o => o.Key).ToList();
+        if (includes.Count > 0)
+        {
+            next.UnionWith((await ExistingAsync(includes, ct)).Ids());
+        }
+
+        next.ExceptWith(overrides.Where(o => !o.Value).Select(o => o.Key));
+        int[] entering = [.. next.Where(id => !current.Contains(id)).Order()];
+        int[] leaving = [.. current.Where(id => !next.Contains(id)).Order()];
+        return new Desired(entering, leaving, count + entering.Length - leaving.Length);
     }
 
-    internal sealed record Desired(IdSet Current, IdSet Next)
-    {
-        public int[] Entering => Next.Copy().ExceptWith(Current).ToArray();
-
-        public int[] Leaving => Current.Copy().ExceptWith(Next).ToArray();
-    }
+    /// <summary>Who would enter and leave, and how many members there would be.</summary>
+    internal sealed record Desired(int[] Entering, int[] Leaving, int Members);
 
     /// <summary>
     /// Evaluates one automated group for everyone and writes the difference; returns (entered, left). A paused

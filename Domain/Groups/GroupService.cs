@@ -237,7 +237,7 @@ public sealed partial class GroupService(
         var desired = await engine.ComputeAsync(groupId, boundRule, boundStay, null, ct);
         var entering = desired.Entering;
         var leaving = desired.Leaving;
-        return new GroupPreview(desired.Next.Count(), entering.Length, leaving.Length, await PeopleAsync(entering.Take(50), ct), await PeopleAsync(leaving.Take(50), ct));
+        return new GroupPreview(desired.Members, entering.Length, leaving.Length, await PeopleAsync(entering.Take(50), ct), await PeopleAsync(leaving.Take(50), ct));
     }
 
     private async Task<IReadOnlyList<PersonRef>> PeopleAsync(IEnumerable<int> ids, CancellationToken ct)

@@ -32,17 +32,33 @@ public sealed partial class ProfileIndex
         try
         {
             var among = Fresh();
+            var (first, last) = (int.MaxValue, -1);
             foreach (var id in ids)
             {
                 if (SlotOf(id) is { } slot && _live[slot])
                 {
                     among.Set(slot);
+                    (first, last) = (Math.Min(first, slot), Math.Max(last, slot));
                 }
             }
 
-            var found = Evaluate(bound, among, ct).Slots().Select(slot => _ids[slot]).ToArray();
-            Array.Sort(found);
-            return found;
+            if (last < 0)
+            {
+                return [];
+            }
+
+            // Scans only need to look at the words holding these slots: one profile costs a few words, not the index.
+            t_scanWords = (first >> 6, (last >> 6) + 1);
+            try
+            {
+                var found = Evaluate(bound, among, ct).Slots().Select(slot => _ids[slot]).ToArray();
+                Array.Sort(found);
+                return found;
+            }
+            finally
+            {
+                t_scanWords = null;
+            }
         }
         finally
         {
@@ -152,6 +168,8 @@ public sealed partial class ProfileIndex
                     Column.EmailConsent => _emailConsent,
                     _ => _smsConsent,
                 }, mask), within);
+            case BoundGroupJoined or BoundSet { Kind: SetKind.Groups }:
+                throw new InvalidOperationException("Group conditions are resolved to ids before the index evaluates a filter.");
             case BoundSet s:
                 var column = s.Kind switch
                 {
@@ -179,8 +197,6 @@ public sealed partial class ProfileIndex
                 return Scan(new ActivityTest(activity, Moments.From(a.Since), a.Threshold, a.Kind == ActivityKind.Spending, _totalSpent, _lastOrderAt), within);
             case BoundIds ids:
                 return Scan(new IdTest(ids.Ids, _ids), within);
-            case BoundGroupJoined or BoundSet { Kind: SetKind.Groups }:
-                throw new InvalidOperationException("Group conditions are resolved to ids before the index evaluates a filter.");
             default:
                 return EvaluateCustom(bound, within);
         }
@@ -259,6 +275,10 @@ public sealed partial class ProfileIndex
 
     [ThreadStatic]
     private static List<ulong[]>? t_scratch;
+
+    // Set by MatchingIdsAmong: the only words a scan needs to visit (the candidates lie there).
+    [ThreadStatic]
+    private static (int From, int To)? t_scanWords;
 
     private Bitmap Fresh()
     {
@@ -403,6 +423,7 @@ public sealed partial class ProfileIndex
         var words = result.Words;
         var candidates = (within ?? _live).Words;
         var wordCount = (_count + 63) >> 6;
+
         void Run(int fromWord, int toWord)
         {
             for (var w = fromWord; w < toWord; w++)
@@ -425,7 +446,11 @@ public sealed partial class ProfileIndex
         }
 
         const int parallelFromWords = 2048; // 131,072 profiles
-        if (wordCount < parallelFromWords || Environment.ProcessorCount < 2)
+        if (t_scanWords is var (fromWord, toWord) && within is not null)
+        {
+            Run(fromWord, Math.Min(toWord, wordCount));
+        }
+        else if (wordCount < parallelFromWords || Environment.ProcessorCount < 2)
         {
             Run(0, wordCount);
         }
