@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CustomerDirectory.Browser.Tests;
+
+/// <summary>Automated groups, in a real browser against the real app.</summary>
+public sealed partial class GroupTests() : BrowserSession(demoProfiles: 0)
+{
+    [Fact]
+    public async Task Owner_CreatesAnAutomatedGroup_SeesItsMembers_AndItsPageFollowsANewMatchingProfileLive()
+    {
+        var page = await SignedInPageAsync();
+        foreach (var (first, city) in new[] { ("Ana", "Lyon"), ("Ben", "Paris"), ("Cy", "Lyon") })
+        {
+            await CreateProfileAsync(page, first, "Grouper", city);
+        }
+
+        // From the groups page: the predefined groups are there once the app has prepared them.
+        await page.GotoAsync("/groups");
+        await WaitForInteractiveAsync(page);
+        await Expect(page.GetByTestId("group-link").Filter(new() { HasText = "Regulars" })).ToBeVisibleAsync();
+        await page.GetByTestId("new-automated-group").ClickAsync();
+        await page.WaitForURLAsync("**/groups/new?kind=Automated");
+
+        // Name, rule, preview, save.
+        await page.GetByTestId("group-name").FillAsync("Lyon Groupers");
+        var rule = page.GetByTestId("rule-editor");
+        await rule.GetByTestId("add-condition").Last.ClickAsync();
+        await FillConditionAsync(rule.GetByTestId("filter-condition").Last, "City", "is", "Lyon");
+        await Expect(rule.GetByTestId("filter-sentence")).ToHaveTextAsync("City is \"Lyon\"");
+        await page.GetByTestId("preview").ClickAsync();
+        await Expect(page.GetByTestId("preview-summary")).ToHaveTextAsync("+2 enter, −0 leave, 2 members after");
+        await Expect(page.GetByTestId("preview-entering").GetByTestId("person-link")).ToHaveTextAsync(["Ana Grouper", "Cy Grouper"]);
+        await page.GetByTestId("save-group").ClickAsync();
+        await page.WaitForURLAsync(GroupUrl());
+
+        var members = page.GetByTestId("stat-members").Locator(".engagement-value");
+        var names = page.GetByTestId("member-link");
+        await Expect(page.GetByTestId("group-title")).ToHaveTextAsync("Lyon Groupers");
+        await Expect(page.GetByTestId("rule-sentence")).ToContainTextAsync("City is \"Lyon\"");
+        await Expect(members).ToHaveTextAsync("2");
+        await Expect(names).ToHaveTextAsync(["Ana Grouper", "Cy Grouper"]);
+
+        // Someone at another computer adds a customer in Lyon: the open group page follows without a reload.
+        var colleague = await NewPageAsync();
+        await SignInAsync(colleague);
+        await CreateProfileAsync(colleague, "Dee", "Grouper", "Lyon");
+
+        await Expect(members).ToHaveTextAsync("3");
+        await Expect(names).ToHaveTextAsync(["Ana Grouper", "Cy Grouper", "Dee Grouper"]);
+        await Expect(page.GetByTestId("stat-entered-7").Locator(".engagement-value")).ToHaveTextAsync("3");
+
+        // And the list of groups says so too.
+        await colleague.GotoAsync("/groups");
+        await WaitForInteractiveAsync(colleague);
+        var row = colleague.GetByTestId("group-row").Filter(new() { HasText = "Lyon Groupers" });
+        await Expect(row.GetByTestId("group-members")).ToHaveTextAsync("3");
+        await Expect(row.GetByTestId("group-status")).ToHaveAttributeAsync("data-status", "UpToDate");
+    }
+
+    private static async Task CreateProfileAsync(IPage page, string first, string last, string city)
+    {
+        await page.GotoAsync("/customers/new");
+        await WaitForInteractiveAsync(page);
+        await page.Locator("input[name=FirstName]").FillAsync(first);
+        await page.Locator("input[name=LastName]").FillAsync(last);
+        await page.Locator("input[name=City]").FillAsync(city);
+        await page.GetByTestId("save").ClickAsync();
+        await page.WaitForURLAsync(ProfileUrl());
+    }
+
+    private static async Task FillConditionAsync(ILocator line, string field, string op, string value)
+    {
+        await line.GetByTestId("filter-field").SelectOptionAsync(new SelectOptionValue { Label = field });
+        await line.GetByTestId("filter-op").SelectOptionAsync(new SelectOptionValue { Label = op });
+        await line.GetByTestId("filter-value").FillAsync(value);
+        await line.GetByTestId("filter-value").PressAsync("Enter");
+    }
+
+    [GeneratedRegex(@"/customers/\d+$")]
+    private static partial Regex ProfileUrl();
+
+    [GeneratedRegex(@"/groups/\d+$")]
+    private static partial Regex GroupUrl();
+}
