@@ -315,13 +315,16 @@ public sealed partial class GroupService(
         return await engine.ApplyManualAsync(groupId, customerIds, add: true, MembershipCause.ManualAdd, actor, ct);
     }
 
-    /// <summary>Adds everyone a directory filter (and search text) finds to a manual group ("add all 1,284 to…").</summary>
-    public async Task<int> AddFilterResultAsync(int groupId, FilterDefinition? filter, string? text, string actor, CancellationToken ct = default)
+    /// <summary>
+    /// Adds everyone a directory filter (and search text) finds to a manual group ("add all 1,284 to…"). Returns how
+    /// many were added and how many the filter matched at that moment (the others were members already).
+    /// </summary>
+    public async Task<(int Added, int Matched)> AddFilterResultAsync(int groupId, FilterDefinition? filter, string? text, string actor, CancellationToken ct = default)
     {
         await RequireManualAsync(groupId, ct);
         var ids = await customers.MatchingIdsAsync(filter, text, ct);
         CheckBatch(ids.Length);
-        return await engine.ApplyManualAsync(groupId, ids, add: true, MembershipCause.ManualAdd, actor, ct);
+        return (await engine.ApplyManualAsync(groupId, ids, add: true, MembershipCause.ManualAdd, actor, ct), ids.Length);
     }
 
     /// <summary>Removes people from a manual group; returns how many were members.</summary>

@@ -100,8 +100,9 @@ public sealed class GroupServiceTests : DatabaseTest
         var cleo = await PersonAsync("Cleo", "Lyon");
         var group = await Groups.CreateAsync(new GroupInput("Lyon by hand", null, GroupKind.Manual), Actor);
 
-        Assert.Equal(2, await Groups.AddFilterResultAsync(group, CityIs("lyon"), null, Actor));
+        Assert.Equal((2, 2), await Groups.AddFilterResultAsync(group, CityIs("lyon"), null, Actor));
         Assert.Equal([ana, cleo], await MembersAsync(group));
+        Assert.Equal((0, 2), await Groups.AddFilterResultAsync(group, CityIs("lyon"), null, Actor));
     }
 
     [Fact]
