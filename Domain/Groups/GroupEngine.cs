@@ -585,6 +585,7 @@ public sealed class GroupEngine : IDisposable
         }
 
         SetProgress(groupId, 0);
+        _changes.Publish(ChangeKind.GroupsChanged, groupId: groupId); // screens show "computing"
         try
         {
             Bound rule;
