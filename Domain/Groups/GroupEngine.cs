@@ -381,6 +381,18 @@ public sealed class GroupEngine : IDisposable
         return [.. found];
     }
 
+    /// <summary>Everyone matching, as a set (the index fills it without sorting).</summary>
+    private async Task<IdSet> MatchSetAsync(Bound bound, CancellationToken ct)
+    {
+        if (_index.IsReady)
+        {
+            var resolved = await ResolveAsync(bound, ct);
+            return _index.MatchingIdSet(resolved, ct);
+        }
+
+        return new IdSet(await MatchAsync(bound, null, ct));
+    }
+
     /// <summary>Which of the ids belong to existing profiles.</summary>
     private async Task<IdSet> ExistingAsync(IEnumerable<int> ids, CancellationToken ct)
     {
@@ -457,7 +469,7 @@ public sealed class GroupEngine : IDisposable
             overrides = groupId is { } g2 && _overrides.TryGetValue(g2, out var map) ? new(map) : [];
         }
 
-        var next = new IdSet(await MatchAsync(rule, null, ct));
+        var next = await MatchSetAsync(rule, ct);
         if (stay is not null)
         {
             next.UnionWith(new IdSet(await MatchAsync(stay, current.ToArray(), ct)));

@@ -66,6 +66,27 @@ public sealed partial class ProfileIndex
         }
     }
 
+    /// <summary>Every matching id as a set (a group's full evaluation): no sorting, one bit per id.</summary>
+    internal Groups.IdSet MatchingIdSet(Bound bound, CancellationToken ct)
+    {
+        _lock.EnterReadLock();
+        using var scratch = new Scratch(this);
+        try
+        {
+            var set = new Groups.IdSet(_slotById.Length);
+            foreach (var slot in Evaluate(bound, null, ct).Slots())
+            {
+                set.Add(_ids[slot]);
+            }
+
+            return set;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     /// <summary>Every matching id, ascending (groups, exports and the differential test).</summary>
     internal int[] MatchingIds(Bound bound, string? text, CancellationToken ct)
     {
