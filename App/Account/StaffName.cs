@@ -1,9 +1,8 @@
-using CustomerDirectory.App.Account;
 using Microsoft.AspNetCore.Components.Authorization;
 
-namespace CustomerDirectory.App.Components.Groups;
+namespace CustomerDirectory.App.Account;
 
-/// <summary>The signed-in person's display name, as the ledger records who did what.</summary>
+/// <summary>The signed-in person's display name: what ledgers, views and notes record as who did it.</summary>
 internal static class StaffName
 {
     public static async Task<string> OfAsync(Task<AuthenticationState>? state)
