@@ -26,8 +26,11 @@ public enum ChangeKind
     /// <summary>A saved view was saved, renamed or deleted.</summary>
     ViewsChanged,
 
-    /// <summary>A group was created, renamed, edited, paused or deleted, or its status changed (<see cref="ChangeEvent.GroupId"/>).</summary>
+    /// <summary>A group was created, renamed, edited or deleted (<see cref="ChangeEvent.GroupId"/>): the filter catalog lists groups.</summary>
     GroupsChanged,
+
+    /// <summary>A group's status changed: evaluation started or ended, paused, resumed, an override set (<see cref="ChangeEvent.GroupId"/>).</summary>
+    GroupStatusChanged,
 
     /// <summary>
     /// People entered or left a group (<see cref="ChangeEvent.GroupId"/>); <see cref="ChangeEvent.CustomerId"/> is set

@@ -597,7 +597,7 @@ public sealed class GroupEngine : IDisposable
         }
 
         SetProgress(groupId, 0);
-        _changes.Publish(ChangeKind.GroupsChanged, groupId: groupId); // screens show "computing"
+        _changes.Publish(ChangeKind.GroupStatusChanged, groupId: groupId); // screens show "computing"
         try
         {
             Bound rule;
@@ -610,7 +610,7 @@ public sealed class GroupEngine : IDisposable
             {
                 group.Failed(e.Message, _clock.GetUtcNow().UtcDateTime);
                 await db.SaveChangesAsync(ct);
-                _changes.Publish(ChangeKind.GroupsChanged, groupId: groupId);
+                _changes.Publish(ChangeKind.GroupStatusChanged, groupId: groupId);
                 return (0, 0, []);
             }
 
@@ -632,7 +632,7 @@ public sealed class GroupEngine : IDisposable
             }
 
             Commit(groupId, entering, leaving);
-            _changes.Publish(ChangeKind.GroupsChanged, groupId: groupId);
+            _changes.Publish(ChangeKind.GroupStatusChanged, groupId: groupId);
             if (entering.Length + leaving.Length > 0)
             {
                 _changes.Publish(ChangeKind.GroupMembershipChanged, entering.Length + leaving.Length == 1 ? entering.Concat(leaving).Single() : null, groupId);
@@ -840,7 +840,7 @@ public sealed class GroupEngine : IDisposable
                 }
             }
 
-            _changes.Publish(ChangeKind.GroupsChanged, customerId, groupId);
+            _changes.Publish(ChangeKind.GroupStatusChanged, customerId, groupId);
         }
         finally
         {

@@ -210,7 +210,7 @@ public sealed partial class GroupService(
             await db.SaveChangesAsync(ct);
         }
 
-        changes.Publish(ChangeKind.GroupsChanged, groupId: id);
+        changes.Publish(ChangeKind.GroupStatusChanged, groupId: id);
         if (!paused)
         {
             await engine.EvaluateGroupAsync(id, MembershipCause.Rule, actor, ct: ct);
