@@ -86,6 +86,9 @@ public sealed class GroupEngine : IDisposable
     {
         switch (change.Kind)
         {
+            case ChangeKind.GroupsChanged or ChangeKind.GroupStatusChanged:
+                Interlocked.Increment(ref _activeVersion); // a rule, a pause or a group changed: re-read the active groups
+                break;
             case ChangeKind.CustomerCreated or ChangeKind.CustomerUpdated or ChangeKind.ActivityChanged or ChangeKind.TagsChanged
                 or ChangeKind.ListsChanged or ChangeKind.CustomFieldValuesChanged when change.CustomerId is { } id:
                 Enqueue([id], MembershipCause.Rule);
@@ -661,11 +664,7 @@ public sealed class GroupEngine : IDisposable
             var watch = Stopwatch.StartNew();
             var ids = batch.Keys.ToArray();
             await using var db = await _dbFactory.CreateDbContextAsync(ct);
-            var groups = await db.Groups.AsNoTracking()
-                .Where(g => g.Kind == GroupKind.Automated && !g.Paused)
-                .Select(g => new { g.Id, g.RuleJson, g.StayRuleJson, g.RuleVersion })
-                .ToDictionaryAsync(g => g.Id, ct);
-            var order = Order(groups.ToDictionary(g => g.Key, g => Dependencies(g.Value.RuleJson, g.Value.StayRuleJson)));
+            var (groups, order) = await ActiveAsync(ct);
             var changed = new List<(int GroupId, int RuleVersion, int[] Entering, int[] Leaving)>();
             foreach (var groupId in order)
             {
@@ -898,14 +897,32 @@ public sealed class GroupEngine : IDisposable
         }
     }
 
-    private async Task<List<int>> OrderedAutomatedAsync(CancellationToken ct)
+    private async Task<List<int>> OrderedAutomatedAsync(CancellationToken ct) => (await ActiveAsync(ct)).Order;
+
+    /// <summary>An automated group that is not paused, as the incremental pass needs it.</summary>
+    private sealed record ActiveGroup(int Id, string? RuleJson, string? StayRuleJson, int RuleVersion);
+
+    // The active groups and their dependency order, re-read only after a group or its status changed (every
+    // incremental pass needs them; reading them each time was a tenth of a one-profile pass).
+    private long _activeVersion;
+    private (long Version, Dictionary<int, ActiveGroup> Groups, List<int> Order)? _active;
+
+    private async Task<(Dictionary<int, ActiveGroup> Groups, List<int> Order)> ActiveAsync(CancellationToken ct)
     {
+        var version = Interlocked.Read(ref _activeVersion);
+        if (_active is { } cached && cached.Version == version)
+        {
+            return (cached.Groups, cached.Order);
+        }
+
         await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var groups = await db.Groups.AsNoTracking()
             .Where(g => g.Kind == GroupKind.Automated && !g.Paused)
-            .Select(g => new { g.Id, g.RuleJson, g.StayRuleJson })
-            .ToListAsync(ct);
-        return Order(groups.ToDictionary(g => g.Id, g => Dependencies(g.RuleJson, g.StayRuleJson)));
+            .Select(g => new ActiveGroup(g.Id, g.RuleJson, g.StayRuleJson, g.RuleVersion))
+            .ToDictionaryAsync(g => g.Id, ct);
+        var order = Order(groups.ToDictionary(g => g.Key, g => Dependencies(g.Value.RuleJson, g.Value.StayRuleJson)));
+        _active = (version, groups, order);
+        return (groups, order);
     }
 
     /// <summary>
