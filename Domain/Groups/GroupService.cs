@@ -11,7 +11,7 @@ namespace CustomerDirectory.Domain.Groups;
 /// <remarks>Membership itself is written only by <see cref="GroupEngine"/>.</remarks>
 public sealed partial class GroupService(
     IDbContextFactory<DirectoryDbContext> dbFactory, GroupEngine engine, CustomerService customers, FilterCatalogService catalogs,
-    MerchantOptions merchant, TimeProvider clock, ChangeFeed changes)
+    MerchantOptions merchant, TimeProvider clock, ChangeFeed changes, Filters.Index.ProfileIndex index)
 {
     /// <summary>An automated group not fully evaluated for this long is late.</summary>
     public static readonly TimeSpan LateAfter = TimeSpan.FromHours(25);
@@ -383,25 +383,42 @@ public sealed partial class GroupService(
             throw NotFound();
         }
 
+        var (skip, take) = (Math.Max(0, query.Skip), Math.Clamp(query.Take, 1, CustomerSearch.MaxPageSize));
+        var overrides = db.GroupOverrides.Where(o => o.GroupId == groupId);
+        if (query.Sort != GroupMemberSort.EnteredAt && index.IsReady)
+        {
+            // By name or email, with or without search: the profile index pages the members in the directory's order.
+            var members = await engine.MembersOfAsync(groupId, ct);
+            var sort = query.Sort == GroupMemberSort.Email ? CustomerSort.Email : CustomerSort.Name;
+            var found = await Task.Run(() => index.Query(new BoundIds(members), query.Text, sort, query.Descending, skip, take, ct), ct);
+            var ids = found.Ids;
+            var byId = await (from m in db.GroupMembers.AsNoTracking()
+                              join c in db.Customers on m.CustomerId equals c.Id
+                              where m.GroupId == groupId && m.LeftAt == null && ids.Contains(c.Id)
+                              select new GroupMemberRow(c.Id, c.FirstName, c.LastName, c.Email, m.EnteredAt, c.EmailConsent.Status, c.SmsConsent.Status,
+                                  overrides.Where(o => o.CustomerId == c.Id).Select(o => (bool?)o.Include).FirstOrDefault()))
+                .ToDictionaryAsync(r => r.CustomerId, ct);
+            return new GroupMemberPage([.. ids.Where(byId.ContainsKey).Select(id => byId[id])], found.Total);
+        }
+
         var people = CustomerService.Filter(db.Customers.AsNoTracking(), query.Text);
         var rows = from m in db.GroupMembers.AsNoTracking()
                    join c in people on m.CustomerId equals c.Id
                    where m.GroupId == groupId && m.LeftAt == null
                    select new { m, c };
-        var total = await rows.CountAsync(ct);
+        var total = ContactRules.Clean(query.Text) is null ? await engine.CountAsync(groupId, ct) : await rows.CountAsync(ct);
         var sorted = (query.Sort, query.Descending) switch
         {
             (GroupMemberSort.Email, false) => rows.OrderBy(r => r.c.EmailKey == null).ThenBy(r => r.c.EmailKey).ThenBy(r => r.c.Id),
             (GroupMemberSort.Email, true) => rows.OrderBy(r => r.c.EmailKey == null).ThenByDescending(r => r.c.EmailKey).ThenBy(r => r.c.Id),
-            (GroupMemberSort.EnteredAt, false) => rows.OrderBy(r => r.m.EnteredAt).ThenBy(r => r.c.Id),
-            (GroupMemberSort.EnteredAt, true) => rows.OrderByDescending(r => r.m.EnteredAt).ThenBy(r => r.c.Id),
+            (GroupMemberSort.EnteredAt, false) => rows.OrderBy(r => r.m.EnteredAt).ThenBy(r => r.m.Id),
+            (GroupMemberSort.EnteredAt, true) => rows.OrderByDescending(r => r.m.EnteredAt).ThenByDescending(r => r.m.Id),
             (_, false) => rows.OrderBy(r => r.c.SortName).ThenBy(r => r.c.Id),
             (_, true) => rows.OrderByDescending(r => r.c.SortName).ThenBy(r => r.c.Id),
         };
-        var overrides = db.GroupOverrides.Where(o => o.GroupId == groupId);
         var page = await sorted
-            .Skip(Math.Max(0, query.Skip))
-            .Take(Math.Clamp(query.Take, 1, CustomerSearch.MaxPageSize))
+            .Skip(skip)
+            .Take(take)
             .Select(r => new GroupMemberRow(r.c.Id, r.c.FirstName, r.c.LastName, r.c.Email, r.m.EnteredAt, r.c.EmailConsent.Status, r.c.SmsConsent.Status,
                 overrides.Where(o => o.CustomerId == r.c.Id).Select(o => (bool?)o.Include).FirstOrDefault()))
             .ToListAsync(ct);

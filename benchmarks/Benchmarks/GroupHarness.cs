@@ -92,6 +92,21 @@ internal static class GroupHarness
             await engine.WhenIdleAsync();
         }, runs: 3);
 
+        // The group page of the largest group: stats, first and a deep page of members by name, by date entered, a search.
+        var sizes = new Dictionary<int, int>();
+        foreach (var id in ids)
+        {
+            sizes[id] = await engine.CountAsync(id);
+        }
+
+        var largest = sizes.MaxBy(s => s.Value).Key;
+        Console.WriteLine(Invariant($"group page of the largest group ({await engine.CountAsync(largest):N0} members):"));
+        await Timing.MeasureAsync("  stats (members, reachable by email / SMS, entered / left 7 and 30 days)", () => groups.StatsAsync(largest), runs: 10);
+        await Timing.MeasureAsync("  members: first page by name", () => groups.MembersAsync(largest, new GroupMemberQuery()), runs: 10);
+        await Timing.MeasureAsync("  members: page 2,000 by name", () => groups.MembersAsync(largest, new GroupMemberQuery(Skip: 100_000)), runs: 10);
+        await Timing.MeasureAsync("  members: newest entries first", () => groups.MembersAsync(largest, new GroupMemberQuery(Sort: GroupMemberSort.EnteredAt, Descending: true)), runs: 10);
+        await Timing.MeasureAsync("  members: search \"dupont\"", () => groups.MembersAsync(largest, new GroupMemberQuery(Text: "dupont")), runs: 10);
+
         // The naive approach: every rule as its own SQL query over the tables.
         var sqlWatch = Stopwatch.StartNew();
         foreach (var (name, rule) in rules.Take(5))

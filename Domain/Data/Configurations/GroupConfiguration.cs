@@ -40,6 +40,8 @@ internal sealed class GroupMemberConfiguration : IEntityTypeConfiguration<GroupM
         builder.HasIndex(m => new { m.CustomerId, m.GroupId });
         // "Joined within…", "entered/left in the last 30 days".
         builder.HasIndex(m => new { m.GroupId, m.EnteredAt });
+        // The group page's "newest members first": current members in entry order, without walking past stays.
+        builder.HasIndex(m => new { m.GroupId, m.EnteredAt, m.Id }).HasFilter("LeftAt IS NULL").HasDatabaseName("IX_GroupMembers_OpenByEntry");
         builder.HasIndex(m => new { m.GroupId, m.LeftAt });
     }
 }

@@ -310,6 +310,42 @@ public sealed class GroupServiceTests : DatabaseTest
         Assert.Equal(["Ana"], (await Groups.MembersAsync(group, new GroupMemberQuery(Text: "ana"))).Rows.Select(r => r.FirstName));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Member_pages_sort_search_and_page_the_same_with_or_without_the_index(bool withIndex)
+    {
+        var names = new[] { "Zoe", "Ana", "Bob", "Cleo", "Dan", "Eve" };
+        var ids = new List<int>();
+        foreach (var name in names)
+        {
+            ids.Add(await PersonAsync(name, "Lyon"));
+            Db.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        await PersonAsync("Outsider", "Paris");
+        if (withIndex)
+        {
+            await Db.Get<CustomerDirectory.Domain.Filters.Index.ProfileIndex>().BuildAsync();
+        }
+
+        var group = await Groups.CreateAsync(new GroupInput("Lyon", null, GroupKind.Manual), Actor);
+        foreach (var id in ids)
+        {
+            await Groups.AddMembersAsync(group, [id], Actor);
+            Db.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        async Task<string[]> PageAsync(GroupMemberQuery query) => [.. (await Groups.MembersAsync(group, query)).Rows.Select(r => r.FirstName)];
+        Assert.Equal(["Ana", "Bob", "Cleo"], await PageAsync(new GroupMemberQuery(Take: 3)));
+        Assert.Equal(["Dan", "Cleo"], await PageAsync(new GroupMemberQuery(Descending: true, Skip: 2, Take: 2)));
+        Assert.Equal(["Eve", "Dan", "Cleo"], await PageAsync(new GroupMemberQuery(Sort: GroupMemberSort.EnteredAt, Descending: true, Take: 3)));
+        Assert.Equal(["Zoe", "Ana"], await PageAsync(new GroupMemberQuery(Sort: GroupMemberSort.EnteredAt, Take: 2)));
+        var search = await Groups.MembersAsync(group, new GroupMemberQuery(Text: "eve"));
+        Assert.Equal((1, "Eve"), (search.Total, search.Rows.Single().FirstName));
+        Assert.Equal(6, (await Groups.MembersAsync(group, new GroupMemberQuery())).Total);
+    }
+
     [Fact]
     public async Task Explanations_show_each_condition_with_the_persons_value()
     {

@@ -597,6 +597,10 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
 
                     b.HasIndex("GroupId", "LeftAt");
 
+                    b.HasIndex("GroupId", "EnteredAt", "Id")
+                        .HasDatabaseName("IX_GroupMembers_OpenByEntry")
+                        .HasFilter("LeftAt IS NULL");
+
                     b.ToTable("GroupMembers");
                 });
 
