@@ -363,7 +363,9 @@ public sealed partial class ProfileIndex
     private Bitmap Text(TextColumn column, TextMatch match, string value, Bitmap? within)
     {
         var needle = Encoding.UTF8.GetBytes(value);
-        return column.IsInterned
+        // Interned values are matched once per distinct value, which pays over many profiles; for the few profiles of
+        // an incremental pass, matching their own values is cheaper.
+        return column.IsInterned && t_scanWords is null
             ? Scan(new InternedTest(column, column.MatchingStarts(match, needle)), within)
             : Scan(new TextTest(column, match, needle), within);
     }
