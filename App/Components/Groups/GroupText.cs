@@ -12,6 +12,9 @@ internal static class GroupText
     public static string When(MerchantOptions merchant, DateTime utc) =>
         merchant.ToLocal(utc).ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture);
 
+    public static string Day(MerchantOptions merchant, DateTime utc) =>
+        merchant.ToLocal(utc).ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
     public static string Kind(GroupKind kind) => kind == GroupKind.Automated ? "Automated" : "Manual";
 
     /// <summary>"+37 entered, −12 left" (typographic minus, as the preview writes it).</summary>

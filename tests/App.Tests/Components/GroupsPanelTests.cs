@@ -162,8 +162,8 @@ public sealed class GroupsPanelTests : ComponentTestContext
         cut.Find("[data-testid=group-history-toggle]").Click();
         var entry = cut.WaitForElement("[data-testid=history-entry]");
         Assert.Contains("VIPs", entry.TextContent, StringComparison.Ordinal);
-        Assert.Contains("Added by hand · Claire", entry.TextContent, StringComparison.Ordinal);
-        Assert.Contains("Removed by hand · Claire", entry.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Added by hand · by Claire", entry.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Removed by hand · by Claire", entry.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
