@@ -106,7 +106,22 @@ public static class FilterSentence
 
             var values = node.Values ?? [];
             var type = field?.Type ?? FilterFieldType.Text;
-            var text = new StringBuilder(label).Append(' ').Append(FilterFieldTypes.Phrase(op));
+            if (type is FilterFieldType.Activity or FilterFieldType.Spending && op is FilterOperator.AtLeast or FilterOperator.LessThan)
+            {
+                // "Visits at least 3 in the last 56 days", not "Visits in the last days at least 3 in 56 days".
+                var noun = label.EndsWith(ActivitySuffix, StringComparison.Ordinal) ? label[..^ActivitySuffix.Length] : label;
+                string At(int i) => i < values.Count ? values[i] ?? "" : "…";
+                return $"{noun} {FilterFieldTypes.Phrase(op)} {Shorten(At(0).Trim())} in the last {Period(At(1), "days")}";
+            }
+
+            // One choice reads "is Subscribed"; several, "is any of Subscribed, Bounced".
+            var phrase = values.Count == 1 ? op switch
+            {
+                FilterOperator.AnyOf => "is",
+                FilterOperator.NoneOf => "is not",
+                _ => FilterFieldTypes.Phrase(op),
+            } : FilterFieldTypes.Phrase(op);
+            var text = new StringBuilder(label).Append(' ').Append(phrase);
             var said = Values(field, type, op, values);
             if (said.Length > 0)
             {
@@ -115,6 +130,8 @@ public static class FilterSentence
 
             return text.ToString();
         }
+
+        private const string ActivitySuffix = " in the last days";
 
         private static string Values(FilterField? field, FilterFieldType type, FilterOperator op, IReadOnlyList<string?> values)
         {

@@ -81,17 +81,22 @@ public sealed record ExplanationNode(string Text, bool Passes, string? Actual, I
 /// <summary>Plain-language names of ledger causes.</summary>
 public static class MembershipCauses
 {
-    public static string Describe(MembershipCause cause, int? ruleVersion = null) => cause switch
+    /// <summary>Why someone entered (<paramref name="entering"/>) or left: "Matched the rule (version 2)", "Removed by hand"…</summary>
+    public static string Describe(MembershipCause cause, int? ruleVersion = null, bool entering = true)
     {
-        MembershipCause.Rule => ruleVersion is { } v ? $"Rule (version {v})" : "Rule",
-        MembershipCause.RuleEdit => ruleVersion is { } v ? $"Rule edited (version {v})" : "Rule edited",
-        MembershipCause.ManualAdd => "Added by hand",
-        MembershipCause.ManualRemove => "Removed by hand",
-        MembershipCause.OverrideInclude => "Always include",
-        MembershipCause.OverrideExclude => "Always exclude",
-        MembershipCause.Import => "Import",
-        MembershipCause.Merge => "Merge",
-        MembershipCause.ConsentChange => "Consent changed",
-        _ => "Profile deleted",
-    };
+        var version = ruleVersion is { } v ? $" (version {v})" : "";
+        return cause switch
+        {
+            MembershipCause.Rule => (entering ? "Matched the rule" : "No longer matched the rule") + version,
+            MembershipCause.RuleEdit => $"Rule edited{version}",
+            MembershipCause.ManualAdd => "Added by hand",
+            MembershipCause.ManualRemove => "Removed by hand",
+            MembershipCause.OverrideInclude => "Always include",
+            MembershipCause.OverrideExclude => "Always exclude",
+            MembershipCause.Import => "Import",
+            MembershipCause.Merge => "Merged profiles",
+            MembershipCause.ConsentChange => "Consent changed",
+            _ => "Profile deleted",
+        };
+    }
 }

@@ -116,7 +116,7 @@ public sealed class FilterBarTests : DirectoryPageTest
         Assert.Equal(["", "30"], activity.Select(v => v.GetAttribute("value") ?? ""));
         activity[0].Change("1");
 
-        cut.WaitForAssertion(() => Assert.Equal("Visits in the last days at least 1 in 30 days", cut.Find("[data-testid=filter-sentence]").TextContent));
+        cut.WaitForAssertion(() => Assert.Equal("Visits at least 1 in the last 30 days", cut.Find("[data-testid=filter-sentence]").TextContent));
         cut.WaitForAssertion(() => Assert.Equal("0 · 0.0 % of your customers", Count(cut)));
     }
 

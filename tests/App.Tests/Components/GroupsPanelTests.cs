@@ -66,7 +66,7 @@ public sealed class GroupsPanelTests : ComponentTestContext
         cut.WaitForAssertion(() => Assert.Equal(["Lyonnais", "VIPs"], Rows(cut)));
         var rows = cut.FindAll("[data-testid=group-membership]");
         Assert.Equal($"groups/{lyon}", rows[0].QuerySelector("a")!.GetAttribute("href"));
-        Assert.EndsWith("· Rule", rows[0].QuerySelector("[data-testid=group-since]")!.TextContent, StringComparison.Ordinal);
+        Assert.EndsWith("· Matched the rule", rows[0].QuerySelector("[data-testid=group-since]")!.TextContent, StringComparison.Ordinal);
         Assert.EndsWith("· Added by hand", rows[1].QuerySelector("[data-testid=group-since]")!.TextContent, StringComparison.Ordinal);
         Assert.NotNull(rows[1].QuerySelector("[data-testid=remove-from-group]")); // manual: remove
         Assert.Null(rows[0].QuerySelector("[data-testid=remove-from-group]")); // automated: exceptions instead

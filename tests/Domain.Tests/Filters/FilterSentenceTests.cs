@@ -23,7 +23,7 @@ public sealed class FilterSentenceTests
             Condition(FilterFields.VisitsInLast, FilterOperator.AtLeast, "3", "56"),
             Any(Condition(FilterFields.Tags, FilterOperator.HasAny, "1"), Condition(FilterFields.TotalSpent, FilterOperator.GreaterOrEqual, "500")));
 
-        Assert.Equal("Visits in the last days at least 3 in 56 days AND (Tags has any of VIP OR Total spent ≥ 500)", sentence);
+        Assert.Equal("Visits at least 3 in the last 56 days AND (Tags has any of VIP OR Total spent ≥ 500)", sentence);
     }
 
     [Fact]
@@ -63,12 +63,12 @@ public sealed class FilterSentenceTests
     [InlineData(FilterFields.CreatedAt, FilterOperator.Before, new[] { "2026-01-05" }, "Customer since is before 5 Jan 2026")]
     [InlineData(FilterFields.Birthday, FilterOperator.Between, new[] { "2000-01-01", "2000-12-31" }, "Birthday is between 1 Jan 2000 and 31 Dec 2000")]
     [InlineData(FilterFields.TotalSpent, FilterOperator.Between, new[] { "10", "20.50" }, "Total spent is between 10 and 20.50")]
-    [InlineData(FilterFields.SpentInLast, FilterOperator.LessThan, new[] { "25", "1" }, "Spent in the last days fewer than 25 in 1 day")]
+    [InlineData(FilterFields.SpentInLast, FilterOperator.LessThan, new[] { "25", "1" }, "Spent fewer than 25 in the last 1 day")]
     [InlineData(FilterFields.Source, FilterOperator.NoneOf, new[] { "WebsiteSignUp", "Imported" }, "Came from is none of Website sign-up, Imported")]
-    [InlineData(FilterFields.EmailConsent, FilterOperator.AnyOf, new[] { "NeverAsked" }, "Email marketing is any of Never asked")]
+    [InlineData(FilterFields.EmailConsent, FilterOperator.AnyOf, new[] { "NeverAsked" }, "Email marketing is Never asked")]
     [InlineData(FilterFields.Lists, FilterOperator.HasAll, new[] { "5" }, "Mailing lists has all of Newsletter")]
     [InlineData(FilterFields.MembershipPlan, FilterOperator.HasNone, new[] { "Gold monthly", "Yoga" }, "Membership plan has none of Gold monthly, Yoga")]
-    [InlineData("custom.7", FilterOperator.AnyOf, new[] { "72" }, "Stylist is any of Jo")]
+    [InlineData("custom.7", FilterOperator.AnyOf, new[] { "72" }, "Stylist is Jo")]
     [InlineData("custom.8", FilterOperator.On, new[] { "2026-03-01" }, "Renewal is on 1 Mar 2026")]
     public void EachKindOfValue_ReadsNaturally(string field, FilterOperator op, string[] values, string expected)
     {
