@@ -1,3 +1,4 @@
+using CustomerDirectory.Jobs;
 using CustomerDirectory.App.Account;
 using CustomerDirectory.App.Components;
 using CustomerDirectory.App.Hosting;
@@ -18,6 +19,7 @@ builder.WebHost.UseStaticWebAssets();
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestLineSize = 32 * 1024);
 
 builder.Services.AddDomain(builder.Configuration);
+builder.Services.AddDirectoryJobs(builder.Configuration);
 var storage = StorageOptions.From(builder.Configuration);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -46,7 +48,7 @@ builder.Services.AddAuthorizationBuilder()
 builder.Services.AddDataProtection()
     .SetApplicationName("CustomerDirectory")
     .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(storage.DataFolder, "keys")));
-builder.Services.AddHealthChecks().AddDbContextCheck<DirectoryDbContext>("database");
+builder.Services.AddHealthChecks().AddDbContextCheck<DirectoryDbContext>("database").AddCheck<CustomerDirectory.Jobs.JobsHealthCheck>("jobs");
 
 var app = builder.Build();
 

@@ -62,6 +62,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<Groups.GroupEngine>();
         services.AddSingleton<Groups.GroupService>();
         services.AddHostedService<Groups.GroupStartup>();
+        services.AddSingleton<Jobs.JobRunLog>();
         services.AddSingleton<DemoDataSeeder>();
         services.AddSingleton<SetupState>();
         return services;

@@ -37,6 +37,9 @@ public enum ChangeKind
     /// when it was one person, null for a batch.
     /// </summary>
     GroupMembershipChanged,
+
+    /// <summary>A background job started or finished, or its schedule changed (the Jobs page follows it).</summary>
+    JobsChanged,
 }
 
 /// <summary>

@@ -60,6 +60,8 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
 
     public DbSet<Groups.MerchantSetting> MerchantSettings => Set<Groups.MerchantSetting>();
 
+    public DbSet<Jobs.JobRun> JobRuns => Set<Jobs.JobRun>();
+
     /// <summary>Throws <see cref="NotFoundException.Profile"/> unless the profile exists (checked inside the caller's transaction).</summary>
     public async Task EnsureCustomerExistsAsync(int customerId, CancellationToken ct)
     {

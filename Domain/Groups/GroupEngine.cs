@@ -549,9 +549,36 @@ public sealed class GroupEngine : IDisposable
     /// </summary>
     public async Task<(int Entered, int Left)> EvaluateGroupAsync(int groupId, MembershipCause cause, string? actor, bool evenIfPaused = false, CancellationToken ct = default)
     {
+        // Several "update now" requests for one group while it waits or runs share that run: one evaluation, one result.
+        Task<(int Entered, int Left)> run;
+        lock (_inFlight)
+        {
+            if (!_inFlight.TryGetValue(groupId, out var existing) || existing.IsCompleted)
+            {
+                existing = RunGroupAsync(groupId, cause, actor, evenIfPaused, ct);
+                _inFlight[groupId] = existing;
+            }
+
+            run = existing;
+        }
+
+        return await run.WaitAsync(ct);
+    }
+
+    private readonly Dictionary<int, Task<(int Entered, int Left)>> _inFlight = [];
+
+    /// <summary>How many whole-group evaluations have run since start (tests check that concurrent requests share one).</summary>
+    public int GroupRuns => Volatile.Read(ref _groupRuns);
+
+    private int _groupRuns;
+
+    private async Task<(int Entered, int Left)> RunGroupAsync(int groupId, MembershipCause cause, string? actor, bool evenIfPaused, CancellationToken ct)
+    {
+        await Task.Yield();
         await _gate.WaitAsync(ct);
         try
         {
+            Interlocked.Increment(ref _groupRuns);
             var result = await EvaluateGroupLockedAsync(groupId, cause, actor, evenIfPaused, ct);
             if (result.Changed.Length > 0 && await HasDependantsAsync(groupId, ct))
             {
@@ -566,26 +593,61 @@ public sealed class GroupEngine : IDisposable
         }
     }
 
-    /// <summary>Evaluates every automated group that is not paused, in dependency order (the backstop).</summary>
-    public async Task<(int Entered, int Left)> EvaluateAllAsync(MembershipCause cause, string? actor, CancellationToken ct = default)
+    /// <summary>Evaluates every automated group that is not paused, in dependency order (start-up and the nightly backstop).</summary>
+    public Task<EvaluationSummary> EvaluateAllAsync(MembershipCause cause, string? actor, CancellationToken ct = default) =>
+        EvaluateManyAsync(onlyTimeDependent: false, cause, actor, null, ct);
+
+    /// <summary>
+    /// The time sweep: evaluates only the groups whose rules depend on the clock ("within the last 8 weeks",
+    /// "at least 2 visits in 365 days", "joined within…"), which change as time passes with no data change.
+    /// </summary>
+    public Task<EvaluationSummary> EvaluateTimeDependentAsync(IProgress<double>? progress = null, CancellationToken ct = default) =>
+        EvaluateManyAsync(onlyTimeDependent: true, MembershipCause.Rule, null, progress, ct);
+
+    /// <summary>Evaluates every automated group with <paramref name="progress"/> (0 to 1) reported after each group.</summary>
+    public Task<EvaluationSummary> EvaluateAllAsync(IProgress<double>? progress, CancellationToken ct = default) =>
+        EvaluateManyAsync(onlyTimeDependent: false, MembershipCause.Rule, null, progress, ct);
+
+    private async Task<EvaluationSummary> EvaluateManyAsync(bool onlyTimeDependent, MembershipCause cause, string? actor, IProgress<double>? progress, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
-            var (entered, left) = (0, 0);
-            foreach (var id in await OrderedAutomatedAsync(ct))
+            var (groups, order) = await ActiveAsync(ct);
+            var chosen = order.Where(id => !onlyTimeDependent || IsTimeDependent(groups[id].RuleJson, groups[id].StayRuleJson)).ToList();
+            var perGroup = new List<GroupEvaluation>(chosen.Count);
+            for (var i = 0; i < chosen.Count; i++)
             {
+                var id = chosen[i];
                 var result = await EvaluateGroupLockedAsync(id, cause, actor, evenIfPaused: false, ct);
-                entered += result.Entered;
-                left += result.Left;
+                perGroup.Add(new GroupEvaluation(id, IsTimeDependent(groups[id].RuleJson, groups[id].StayRuleJson), result.Entered, result.Left));
+                progress?.Report((i + 1) / (double)chosen.Count);
             }
 
-            return (entered, left);
+            return new EvaluationSummary(perGroup);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Whether a rule's result can change with time alone (relative periods, behaviour windows, "joined within").</summary>
+    internal bool IsTimeDependent(string? ruleJson, string? stayRuleJson)
+    {
+        foreach (var json in new[] { ruleJson, stayRuleJson })
+        {
+            if (json is not null && Mentions(Parse(json).Root))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static bool Mentions(FilterNode? node) => node is not null
+            && (node.Op is FilterOperator.WithinLast or FilterOperator.MoreThanAgo or FilterOperator.AtLeast or FilterOperator.LessThan
+                || (node.Items ?? []).Any(Mentions));
     }
 
     private async Task<(int Entered, int Left, int[] Changed)> EvaluateGroupLockedAsync(int groupId, MembershipCause cause, string? actor, bool evenIfPaused, CancellationToken ct)

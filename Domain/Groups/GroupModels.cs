@@ -78,6 +78,23 @@ public sealed record GroupExplanation(
 /// <summary>One condition or group of a rule, for one person: does it hold, and what their value is.</summary>
 public sealed record ExplanationNode(string Text, bool Passes, string? Actual, IReadOnlyList<ExplanationNode> Children);
 
+/// <summary>What one evaluation did to one group.</summary>
+public sealed record GroupEvaluation(int GroupId, bool TimeDependent, int Entered, int Left);
+
+/// <summary>What an evaluation of several groups did.</summary>
+public sealed record EvaluationSummary(IReadOnlyList<GroupEvaluation> Groups)
+{
+    public int Entered => Groups.Sum(g => g.Entered);
+
+    public int Left => Groups.Sum(g => g.Left);
+
+    /// <summary>
+    /// Changes to groups whose rules do not depend on the clock: these should have been made when the data changed,
+    /// so after the incremental pass and the sweep work, a backstop finds none. More than zero is drift.
+    /// </summary>
+    public int Drift => Groups.Where(g => !g.TimeDependent).Sum(g => g.Entered + g.Left);
+}
+
 /// <summary>Plain-language names of ledger causes.</summary>
 public static class MembershipCauses
 {

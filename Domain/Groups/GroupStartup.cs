@@ -26,8 +26,8 @@ internal sealed class GroupStartup(ProfileIndex index, GroupService groups, Grou
 
             await groups.EnsurePredefinedAsync(stoppingToken);
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var (entered, left) = await engine.EvaluateAllAsync(MembershipCause.Rule, null, stoppingToken);
-            logger.LogInformation("Groups evaluated at start-up in {Ms} ms: {Entered} entered, {Left} left", watch.ElapsedMilliseconds, entered, left);
+            var summary = await engine.EvaluateAllAsync(MembershipCause.Rule, null, stoppingToken);
+            logger.LogInformation("Groups evaluated at start-up in {Ms} ms: {Entered} entered, {Left} left", watch.ElapsedMilliseconds, summary.Entered, summary.Left);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

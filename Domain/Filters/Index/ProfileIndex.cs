@@ -113,7 +113,7 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
     public void Apply(ChangeEvent change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        if (change.Kind is ChangeKind.GroupsChanged or ChangeKind.GroupStatusChanged or ChangeKind.GroupMembershipChanged or ChangeKind.ViewsChanged or ChangeKind.NotesChanged)
+        if (change.Kind is ChangeKind.GroupsChanged or ChangeKind.GroupStatusChanged or ChangeKind.GroupMembershipChanged or ChangeKind.JobsChanged or ChangeKind.ViewsChanged or ChangeKind.NotesChanged)
         {
             return; // nothing the index holds (group conditions are resolved from the group engine's sets)
         }
