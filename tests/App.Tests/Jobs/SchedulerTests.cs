@@ -1,0 +1,137 @@
+using CustomerDirectory.Domain.Activity;
+using CustomerDirectory.Domain.Customers;
+using CustomerDirectory.Domain.Groups;
+using CustomerDirectory.Domain.Jobs;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerDirectory.App.Tests.Jobs;
+
+/// <summary>The real Quartz scheduler with its SQLite store, in a worker-like host: no mocked scheduler.</summary>
+public sealed class SchedulerTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static async Task<int> GroupAsync(JobsHost host, PredefinedGroup predefined)
+    {
+        var groups = host.Get<GroupService>();
+        for (var i = 0; i < 200; i++)
+        {
+            if ((await groups.ListAsync()).FirstOrDefault(g => g.Predefined == predefined) is { } group)
+            {
+                return group.Id;
+            }
+
+            await Task.Delay(50); // created by the start-up service once the index is built
+        }
+
+        throw new TimeoutException($"{predefined} was not created at start-up.");
+    }
+
+    private static async Task<bool> InAsync(JobsHost host, int groupId, int customerId)
+    {
+        await using var db = host.Get<IDbContextFactory<Domain.Data.DirectoryDbContext>>().CreateDbContext();
+        return await db.GroupMembers.AnyAsync(m => m.GroupId == groupId && m.CustomerId == customerId && m.LeftAt == null);
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(25);
+        }
+
+        return await condition();
+    }
+
+    private static async Task<int> VisitorAsync(JobsHost host, int visits, TimeSpan lastVisitAgo)
+    {
+        var id = await host.Get<CustomerService>().CreateAsync(new CustomerInput { FirstName = "Val", LastName = "Visitor", Email = $"val{Guid.NewGuid():N}@example.com" });
+        var now = host.Clock.GetUtcNow().UtcDateTime;
+        for (var i = visits - 1; i >= 0; i--)
+        {
+            await host.Get<ActivityService>().RecordVisitAsync(id, new VisitInput { At = now - lastVisitAgo - TimeSpan.FromDays(i) });
+        }
+
+        return id;
+    }
+
+    [Fact]
+    public async Task A_visit_moves_the_customer_between_lapsed_and_regulars_within_a_second()
+    {
+        await using var host = await JobsHost.StartAsync(_folder.Path, new Dictionary<string, string?> { ["Jobs:SweepSeconds"] = "60" });
+        var (regulars, lapsed) = (await GroupAsync(host, PredefinedGroup.Regulars), await GroupAsync(host, PredefinedGroup.Lapsed));
+        var id = await VisitorAsync(host, 4, TimeSpan.FromDays(70));
+        Assert.True(await EventuallyAsync(() => InAsync(host, lapsed, id), TimeSpan.FromSeconds(1)), "lapsed after the visits were recorded");
+
+        var recorded = DateTime.UtcNow;
+        await host.Get<ActivityService>().RecordVisitAsync(id, new VisitInput());
+        Assert.True(await EventuallyAsync(async () => await InAsync(host, regulars, id) && !await InAsync(host, lapsed, id), TimeSpan.FromSeconds(1)),
+            "a visit moves them back to Regulars within a second");
+        Assert.True(DateTime.UtcNow - recorded < TimeSpan.FromSeconds(1.5));
+    }
+
+    [Fact]
+    public async Task Crossing_eight_weeks_without_a_visit_moves_a_regular_to_lapsed_at_the_next_sweep()
+    {
+        await using var host = await JobsHost.StartAsync(_folder.Path, new Dictionary<string, string?> { ["Jobs:SweepSeconds"] = "1" });
+        var (regulars, lapsed) = (await GroupAsync(host, PredefinedGroup.Regulars), await GroupAsync(host, PredefinedGroup.Lapsed));
+        var id = await VisitorAsync(host, 4, TimeSpan.FromDays(55));
+        Assert.True(await EventuallyAsync(() => InAsync(host, regulars, id), TimeSpan.FromSeconds(2)));
+
+        // No data changes: only time passes (two days on the merchant's clock), and the sweep notices.
+        host.Clock.Advance(TimeSpan.FromDays(2));
+        Assert.True(await EventuallyAsync(async () => await InAsync(host, lapsed, id) && !await InAsync(host, regulars, id), TimeSpan.FromSeconds(4)),
+            "moved to Lapsed by the next sweep");
+        var sweeps = await host.Get<JobRunLog>().RecentAsync("Time sweep", 50);
+        Assert.Contains(sweeps, r => r.Status == JobRunStatus.Succeeded && r.Changes >= 2 && r.Items >= 2);
+    }
+
+    [Fact]
+    public async Task Slots_missed_while_the_app_was_down_run_once_at_start_up()
+    {
+        // The backstop every 5 seconds; the app is down across two or three slots.
+        var settings = new Dictionary<string, string?>
+        {
+            ["Jobs:SweepSeconds"] = "3600",
+            ["Jobs:BackstopCron"] = "0/5 * * * * ?",
+            ["Jobs:MisfireThresholdSeconds"] = "1",
+        };
+        await using (var first = await JobsHost.StartAsync(_folder.Path, settings))
+        {
+            Assert.True(await EventuallyAsync(async () => (await first.Get<JobRunLog>().RecentAsync("Nightly full evaluation")).Count > 0, TimeSpan.FromSeconds(8)));
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(11));
+        while (DateTime.UtcNow.Second % 5 != 1)
+        {
+            await Task.Delay(50); // restart just after a slot, so no regular slot falls in the window we count
+        }
+
+        var restarted = DateTime.UtcNow;
+        await using var second = await JobsHost.StartAsync(_folder.Path, settings);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var runs = (await second.Get<JobRunLog>().RecentAsync("Nightly full evaluation")).Where(r => r.StartedAt >= restarted).ToList();
+        Assert.Single(runs);
+        Assert.Equal(JobRunStatus.Succeeded, runs[0].Status);
+        Assert.Equal(0, runs[0].Drift);
+    }
+
+    [Fact]
+    public async Task Concurrent_update_now_requests_share_one_run()
+    {
+        await using var host = await JobsHost.StartAsync(_folder.Path, new Dictionary<string, string?> { ["Jobs:SweepSeconds"] = "3600" });
+        var regulars = await GroupAsync(host, PredefinedGroup.Regulars);
+        var engine = host.Get<GroupEngine>();
+        var before = engine.GroupRuns;
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => host.Get<GroupService>().UpdateNowAsync(regulars, "five clicks")));
+        Assert.Equal(before + 1, engine.GroupRuns);
+    }
+}
