@@ -49,6 +49,10 @@ internal static class GroupHarness
 
         await Timing.MeasureAsync("full re-evaluation of every automated group, diff persisted", () => engine.EvaluateAllAsync(MembershipCause.Rule, null), runs: 5);
 
+        // The time sweep (every minute by default): only the groups whose rules depend on the clock.
+        var timeDependent = (await engine.EvaluateTimeDependentAsync()).Groups.Count;
+        await Timing.MeasureAsync(Invariant($"time sweep: the {timeDependent} clock-dependent groups re-evaluated, diff persisted"), () => engine.EvaluateTimeDependentAsync(), runs: 5);
+
         // One profile change: from the committed write to every group's persisted membership.
         var random = new Random(7);
         var maxId = index.Count;
