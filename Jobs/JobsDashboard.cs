@@ -5,9 +5,9 @@ using Quartz;
 
 namespace CustomerDirectory.Jobs;
 
-/// <summary>A scheduled job as the Jobs page shows it.</summary>
+/// <summary>A scheduled job as the Jobs page shows it: <c>Schedule</c> for people ("every day at 03:00"), <c>ScheduleDetail</c> exact.</summary>
 public sealed record JobView(
-    string Key, string Name, string Description, string Schedule, DateTime? NextRunUtc, DateTime? PreviousRunUtc,
+    string Key, string Name, string Description, string Schedule, string ScheduleDetail, DateTime? NextRunUtc, DateTime? PreviousRunUtc,
     bool Paused, bool Running, double? Progress);
 
 /// <summary>What is scheduled, what is running (with progress), the last runs; pause, resume, run now.</summary>
@@ -70,13 +70,13 @@ public sealed class JobsDashboard(IServiceProvider services, JobRunLog log, Jobs
             var triggers = await scheduler.GetTriggersOfJob(key, ct);
             var trigger = triggers.FirstOrDefault(t => t.Key.Name == key.Name);
             var paused = trigger is not null && await scheduler.GetTriggerState(trigger.Key, ct) == TriggerState.Paused;
-            var schedule = trigger switch
+            var (schedule, exact) = trigger switch
             {
-                ICronTrigger cron => $"cron {cron.CronExpressionString} ({cron.TimeZone.Id})",
-                ISimpleTrigger simple => $"every {Every(simple.RepeatInterval)}",
-                _ => "on demand",
+                ICronTrigger cron => (Daily(cron.CronExpressionString) ?? $"cron {cron.CronExpressionString}", $"cron {cron.CronExpressionString} ({cron.TimeZone.Id})"),
+                ISimpleTrigger simple => ($"every {Every(simple.RepeatInterval)}", $"every {simple.RepeatInterval}"),
+                _ => ("on demand", "on demand"),
             };
-            views.Add(new JobView(key.ToString(), name, detail.Description ?? "", schedule,
+            views.Add(new JobView(key.ToString(), name, detail.Description ?? "", schedule, exact,
                 trigger?.NextFireTimeUtc?.UtcDateTime, trigger?.PreviousFireTimeUtc?.UtcDateTime,
                 paused, IsRunning(name), _progress.TryGetValue(name, out var p) ? p : null));
         }
@@ -119,6 +119,15 @@ public sealed class JobsDashboard(IServiceProvider services, JobRunLog log, Jobs
         var job = Known.Select(k => k.Key).FirstOrDefault(k => k.ToString() == key)
             ?? throw new Domain.NotFoundException("This job does not exist.");
         return (scheduler, job);
+    }
+
+    /// <summary>"0 30 3 * * ?" reads "every day at 03:30"; null for any other expression.</summary>
+    private static string? Daily(string? cron)
+    {
+        var parts = cron?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        return parts is ["0", var m, var h, "*", "*", "?"] && int.TryParse(m, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minute) && int.TryParse(h, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hour) && minute is >= 0 and < 60 && hour is >= 0 and < 24
+            ? $"every day at {hour:00}:{minute:00}"
+            : null;
     }
 
     private static string Every(TimeSpan interval) => interval.TotalSeconds < 120

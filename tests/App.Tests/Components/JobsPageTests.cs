@@ -185,6 +185,23 @@ public sealed class JobsPageScheduleTests : ComponentTestContext
     }
 
     [Fact]
+    public void ARunningJob_ShowsItsProgressLive_AndRunNowJoinsItInsteadOfStartingAnother()
+    {
+        var cut = RenderJobs();
+
+        Dashboard.Started("Time sweep");
+        Dashboard.ProgressFor("Time sweep").Report(0.5);
+        cut.WaitForAssertion(() => Assert.Equal("running", State(cut, TimeSweepJob.Key)));
+        Assert.NotNull(Row(cut, TimeSweepJob.Key).QuerySelector("[data-testid=job-progress]"));
+
+        Row(cut, TimeSweepJob.Key).QuerySelector("[data-testid=job-run-now]")!.Click();
+        cut.WaitForAssertion(() => Assert.Contains("already running", cut.Find("[data-testid=jobs-message]").TextContent, StringComparison.Ordinal));
+
+        Dashboard.Done("Time sweep");
+        cut.WaitForAssertion(() => Assert.Equal("scheduled", State(cut, TimeSweepJob.Key)));
+    }
+
+    [Fact]
     public async Task PauseThenResume_ChangesTheStoredScheduleAndTheButtons()
     {
         var cut = RenderJobs();
