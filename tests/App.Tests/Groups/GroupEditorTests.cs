@@ -30,8 +30,10 @@ public sealed class GroupEditorTests : GroupPageTest
         cut.Find("[data-testid=group-name]").Input("Lyon regulars");
         cut.Find("[data-testid=save-group]").Click();
 
+        // Saving creates the group and evaluates it, then goes to its page: only then is it whole.
+        cut.WaitForAssertion(() => Assert.Matches("/groups/[0-9]+$", Navigation.Uri));
         var created = Assert.Single(await Groups.ListAsync());
-        cut.WaitForAssertion(() => Assert.EndsWith($"/groups/{created.Id}", Navigation.Uri, StringComparison.Ordinal));
+        Assert.EndsWith($"/groups/{created.Id}", Navigation.Uri, StringComparison.Ordinal);
         var details = await Groups.GetAsync(created.Id);
         Assert.Equal(("Lyon regulars", GroupKind.Automated, CityIs("Lyon").ToJson(), null, "Claire", 2),
             (details.Name, details.Kind, details.RuleJson, details.StayRuleJson, details.CreatedBy, created.Members));
@@ -62,6 +64,7 @@ public sealed class GroupEditorTests : GroupPageTest
 
         cut.Find("[data-testid=save-group]").Click();
 
+        cut.WaitForAssertion(() => Assert.Matches("/groups/[0-9]+$", Navigation.Uri));
         var created = Assert.Single(await Groups.ListAsync());
         var details = await Groups.GetAsync(created.Id);
         Assert.Equal("Last name is \"Bernard\"", details.StayRuleSentence);
