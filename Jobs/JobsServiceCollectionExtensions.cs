@@ -49,7 +49,9 @@ public static class JobsServiceCollectionExtensions
 
             q.AddJob<BackstopJob>(j => j.WithIdentity(BackstopJob.Key).StoreDurably().RequestRecovery().WithDescription("Evaluates every automated group in full and reports drift"));
             q.AddTrigger(t => t.ForJob(BackstopJob.Key).WithIdentity("backstop", "groups")
-                .WithCronSchedule(options.BackstopCron, c => c.InTimeZone(merchant.TimeZone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+                .WithCronSchedule(options.BackstopCron, c => c.InTimeZone(merchant.TimeZone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
+                // A failed night is retried after 1, 2, 4, 8 and 16 minutes; the sweep needs none (it runs again in a minute).
+                .WithRetryPolicy(RetryPolicy.Exponential(5, TimeSpan.FromMinutes(1), 2, TimeSpan.FromMinutes(30))));
         });
         services.AddHostedService<InterruptedRunsMarker>(); // before the scheduler starts running anything
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

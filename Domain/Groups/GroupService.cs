@@ -13,8 +13,11 @@ public sealed partial class GroupService(
     IDbContextFactory<DirectoryDbContext> dbFactory, GroupEngine engine, CustomerService customers, FilterCatalogService catalogs,
     MerchantOptions merchant, TimeProvider clock, ChangeFeed changes, Filters.Index.ProfileIndex index)
 {
-    /// <summary>An automated group not fully evaluated for this long is late.</summary>
+    /// <summary>An automated group not fully evaluated for this long is late (the nightly backstop missed a night).</summary>
     public static readonly TimeSpan LateAfter = TimeSpan.FromHours(25);
+
+    /// <summary>A group whose rule depends on the clock is late after this long: the minute sweep has stopped.</summary>
+    public static readonly TimeSpan TimeDependentLateAfter = TimeSpan.FromMinutes(10);
 
     /// <summary>Most people added or removed in one go (a whole filter result included).</summary>
     public const int MaxBatch = 2_000_000;
@@ -70,7 +73,8 @@ public sealed partial class GroupService(
             return (GroupStatus.Failed, null);
         }
 
-        return g.LastEvaluatedAt is { } at && clock.GetUtcNow().UtcDateTime - at <= LateAfter ? (GroupStatus.UpToDate, null) : (GroupStatus.Late, null);
+        var lateAfter = engine.IsTimeDependent(g.RuleJson, g.StayRuleJson) ? TimeDependentLateAfter : LateAfter;
+        return g.LastEvaluatedAt is { } at && clock.GetUtcNow().UtcDateTime - at <= lateAfter ? (GroupStatus.UpToDate, null) : (GroupStatus.Late, null);
     }
 
     private static string? Sentence(string? json, FilterCatalog catalog)

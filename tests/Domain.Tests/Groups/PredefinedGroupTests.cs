@@ -84,6 +84,24 @@ public sealed class PredefinedGroupTests : DatabaseTest
     }
 
     [Fact]
+    public async Task Clock_dependent_groups_are_late_after_ten_minutes_without_a_sweep_the_others_after_a_missed_night()
+    {
+        await Groups.EnsurePredefinedAsync();
+        await Db.Get<GroupEngine>().EvaluateAllAsync(MembershipCause.Rule, null);
+        async Task<GroupStatus> StatusAsync(PredefinedGroup g) => (await Groups.GetAsync(await GroupAsync(g))).Status;
+        Assert.Equal(GroupStatus.UpToDate, await StatusAsync(PredefinedGroup.Regulars));
+
+        Db.Clock.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal(GroupStatus.Late, await StatusAsync(PredefinedGroup.Regulars));
+        Assert.Equal(GroupStatus.UpToDate, await StatusAsync(PredefinedGroup.EmailSubscribers));
+
+        await Db.Get<GroupEngine>().EvaluateTimeDependentAsync();
+        Assert.Equal(GroupStatus.UpToDate, await StatusAsync(PredefinedGroup.Regulars));
+        Db.Clock.Advance(TimeSpan.FromHours(25));
+        Assert.Equal(GroupStatus.Late, await StatusAsync(PredefinedGroup.EmailSubscribers));
+    }
+
+    [Fact]
     public async Task Predefined_groups_are_created_once_and_a_deleted_one_stays_deleted()
     {
         await Groups.EnsurePredefinedAsync();
