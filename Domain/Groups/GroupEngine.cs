@@ -567,6 +567,26 @@ public sealed class GroupEngine : IDisposable
 
     private readonly Dictionary<int, Task<(int Entered, int Left)>> _inFlight = [];
 
+    /// <summary>Holds the engine's lock until disposed, as a long evaluation would (tests of what waits behind one).</summary>
+    internal async Task<IDisposable> HoldAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        return new Release(_gate);
+    }
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
+
     /// <summary>How many whole-group evaluations have run since start (tests check that concurrent requests share one).</summary>
     public int GroupRuns => Volatile.Read(ref _groupRuns);
 

@@ -125,17 +125,4 @@ public sealed class SchedulerTests : IDisposable
         Assert.Equal(JobRunStatus.Succeeded, runs[0].Status);
         Assert.Equal(0, runs[0].Drift);
     }
-
-    [Fact]
-    public async Task Concurrent_update_now_requests_share_one_run()
-    {
-        await using var host = await JobsHost.StartAsync(_folder.Path, new Dictionary<string, string?> { ["Jobs:SweepSeconds"] = "3600" });
-        var regulars = await GroupAsync(host, PredefinedGroup.Regulars);
-        var engine = host.Get<GroupEngine>();
-        var before = engine.GroupRuns;
-        // Five requests while one is waiting or running share it (a request after it finished would start another).
-        var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => engine.EvaluateGroupAsync(regulars, MembershipCause.Rule, "five clicks", evenIfPaused: true)));
-        Assert.Equal(before + 1, engine.GroupRuns);
-        Assert.Single(results.Distinct());
-    }
 }

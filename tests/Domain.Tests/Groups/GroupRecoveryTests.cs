@@ -51,6 +51,32 @@ public sealed class GroupRecoveryTests : DatabaseTest
     }
 
     [Fact]
+    public async Task Update_now_requests_made_while_a_run_waits_or_runs_share_that_run()
+    {
+        var groups = Db.Get<GroupService>();
+        var engine = Db.Get<GroupEngine>();
+        var rule = new FilterDefinition { Root = FilterNode.All(FilterNode.Condition(FilterFields.VisitCount, FilterOperator.Greater, "0")) };
+        var group = await groups.CreateAsync(new GroupInput("Visitors", null, GroupKind.Automated, rule), "test");
+        var before = engine.GroupRuns;
+
+        Task<(int Entered, int Left)>[] clicks;
+        using (await engine.HoldAsync())
+        {
+            // Five people press "update now" while another evaluation holds the engine.
+            clicks = [.. Enumerable.Range(0, 5).Select(_ => groups.UpdateNowAsync(group, "five clicks"))];
+            await Task.Delay(1000); // time for every click to reach the engine (each reads the group first)
+            Assert.All(clicks, c => Assert.False(c.IsCompleted));
+        }
+
+        await Task.WhenAll(clicks);
+        Assert.Equal(before + 1, engine.GroupRuns);
+
+        // A request after that run finished is a new run.
+        await groups.UpdateNowAsync(group, "later");
+        Assert.Equal(before + 2, engine.GroupRuns);
+    }
+
+    [Fact]
     public async Task Runs_left_running_by_a_stopped_process_are_marked_interrupted()
     {
         var log = Db.Get<JobRunLog>();
