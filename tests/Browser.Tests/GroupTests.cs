@@ -59,6 +59,38 @@ public sealed partial class GroupTests() : BrowserSession(demoProfiles: 0)
         await Expect(row.GetByTestId("group-status")).ToHaveAttributeAsync("data-status", "UpToDate");
     }
 
+    [Fact]
+    public async Task AVisitAtOneBrowser_MovesTheCustomerIntoRegulars_AndTheOtherBrowsersGroupPageCountsThem()
+    {
+        var alice = await SignedInPageAsync();
+        var bob = await NewPageAsync();
+        await SignInAsync(bob);
+
+        // Rita has three visits: not more than three, so not a regular yet.
+        await CreateProfileAsync(alice, "Rita", "Regular", "Nantes");
+        await WaitForInteractiveAsync(alice);
+        for (var i = 1; i <= 3; i++)
+        {
+            await alice.GetByTestId("record-visit").ClickAsync();
+            await Expect(alice.GetByTestId("visit-count")).ToHaveTextAsync(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // Bob watches the Regulars page.
+        await bob.GotoAsync("/groups");
+        await WaitForInteractiveAsync(bob);
+        await bob.GetByTestId("group-link").Filter(new() { HasTextRegex = RegularsName() }).ClickAsync();
+        await bob.WaitForURLAsync(GroupUrl());
+        await WaitForInteractiveAsync(bob);
+        var members = bob.GetByTestId("stat-members").Locator(".engagement-value");
+        await Expect(members).ToHaveTextAsync("0", Slow);
+
+        // Alice records the fourth visit: Rita enters Regulars, and Bob's page counts and lists her without a reload.
+        await alice.GetByTestId("record-visit").ClickAsync();
+        await Expect(alice.GetByTestId("visit-count")).ToHaveTextAsync("4");
+        await Expect(members).ToHaveTextAsync("1", Slow);
+        await Expect(bob.GetByTestId("member-link")).ToHaveTextAsync(["Rita Regular"], Slow);
+    }
+
     // Live updates cross a second circuit; the machine running the tests may be busy.
     private static readonly LocatorAssertionsToHaveTextOptions Slow = new() { Timeout = 15_000 };
 
@@ -89,4 +121,7 @@ public sealed partial class GroupTests() : BrowserSession(demoProfiles: 0)
 
     [GeneratedRegex(@"/groups/\d+$")]
     private static partial Regex GroupUrl();
+
+    [GeneratedRegex("^Regulars$")]
+    private static partial Regex RegularsName();
 }
