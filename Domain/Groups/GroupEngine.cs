@@ -501,7 +501,6 @@ public sealed class GroupEngine : IDisposable
     {
         var current = new HashSet<int>();
         var overrides = new Dictionary<int, bool>();
-        int count;
         lock (_stateLock)
         {
             var members = groupId is { } g && _members.TryGetValue(g, out var set) ? set : null;
@@ -518,8 +517,6 @@ public sealed class GroupEngine : IDisposable
                     overrides[id] = include;
                 }
             }
-
-            count = members?.Count() ?? 0;
         }
 
         var next = new HashSet<int>(await MatchAsync(rule, among, ct));
@@ -537,11 +534,11 @@ public sealed class GroupEngine : IDisposable
         next.ExceptWith(overrides.Where(o => !o.Value).Select(o => o.Key));
         int[] entering = [.. next.Where(id => !current.Contains(id)).Order()];
         int[] leaving = [.. current.Where(id => !next.Contains(id)).Order()];
-        return new Desired(entering, leaving, count + entering.Length - leaving.Length);
+        return new Desired(entering, leaving, null); // a few profiles: counting the whole group would cost more than the pass
     }
 
-    /// <summary>Who would enter and leave, and how many members there would be.</summary>
-    internal sealed record Desired(int[] Entering, int[] Leaving, int Members);
+    /// <summary>Who would enter and leave, and (for a whole-group evaluation) how many members there would be.</summary>
+    internal sealed record Desired(int[] Entering, int[] Leaving, int? Members);
 
     /// <summary>
     /// Evaluates one automated group for everyone and writes the difference; returns (entered, left). A paused

@@ -179,15 +179,12 @@ public sealed partial class GroupService(
         var source = await GetAsync(id, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var names = await db.Groups.AsNoTracking().Select(g => g.NameKey).ToListAsync(ct);
-        var name = $"{source.Name} (copy)";
+        // "VIPs (copy)", "VIPs (copy 2)"…; a long name is shortened so the suffix always fits.
+        var stem = source.Name.Length <= Group.NameMaxLength - 16 ? source.Name : string.Concat(source.Name.AsSpan(0, Group.NameMaxLength - 17), "…");
+        var name = $"{stem} (copy)";
         for (var n = 2; names.Contains(Group.Key(name)); n++)
         {
-            name = $"{source.Name} (copy {n})";
-        }
-
-        if (name.Length > Group.NameMaxLength)
-        {
-            name = string.Concat(source.Name.AsSpan(0, Group.NameMaxLength - 10), $"… ({Random.Shared.Next(1000, 9999)})");
+            name = $"{stem} (copy {n})";
         }
 
         var copy = await CreateAsync(new GroupInput(name, source.Description, source.Kind, source.Rule, source.StayRule), actor, ct);
@@ -241,7 +238,7 @@ public sealed partial class GroupService(
         var desired = await engine.ComputeAsync(groupId, boundRule, boundStay, null, ct);
         var entering = desired.Entering;
         var leaving = desired.Leaving;
-        return new GroupPreview(desired.Members, entering.Length, leaving.Length, await PeopleAsync(entering.Take(50), ct), await PeopleAsync(leaving.Take(50), ct));
+        return new GroupPreview(desired.Members ?? 0, entering.Length, leaving.Length, await PeopleAsync(entering.Take(50), ct), await PeopleAsync(leaving.Take(50), ct));
     }
 
     private async Task<IReadOnlyList<PersonRef>> PeopleAsync(IEnumerable<int> ids, CancellationToken ct)

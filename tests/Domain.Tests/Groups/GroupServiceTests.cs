@@ -383,6 +383,9 @@ public sealed class GroupServiceTests : DatabaseTest
         Assert.Equal([ana], await MembersAsync(copy));
         var again = await Groups.DuplicateAsync(manual, Actor);
         Assert.Equal("VIPs (copy 2)", (await Groups.GetAsync(again)).Name);
+        var longName = await Groups.CreateAsync(new GroupInput(new string('L', Group.NameMaxLength), null, GroupKind.Manual), Actor);
+        var longCopy = (await Groups.GetAsync(await Groups.DuplicateAsync(longName, Actor))).Name;
+        Assert.True(longCopy.Length <= Group.NameMaxLength && longCopy.EndsWith("… (copy)", StringComparison.Ordinal), longCopy);
 
         var automated = await Groups.CreateAsync(new GroupInput("Lyon", null, GroupKind.Automated, CityIs("Lyon")), Actor);
         var automatedCopy = await Groups.DuplicateAsync(automated, Actor);
