@@ -27,6 +27,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton(storage);
         services.AddSingleton(MerchantOptions.From(configuration));
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new StaffAccessOptions(Unattended: null)); // the web app: no actor, no access
 
         var provider = configuration["Database:Provider"] ?? "Sqlite";
         if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
@@ -65,6 +66,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<Jobs.JobRunLog>();
         services.AddSingleton<DemoDataSeeder>();
         services.AddSingleton<SetupState>();
+        services.AddSingleton<StaffAccess>();
         return services;
     }
 

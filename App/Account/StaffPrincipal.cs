@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using CustomerDirectory.Domain.Notes;
+using CustomerDirectory.Domain.Staff;
 
 namespace CustomerDirectory.App.Account;
 

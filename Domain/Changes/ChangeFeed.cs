@@ -40,6 +40,9 @@ public enum ChangeKind
 
     /// <summary>A background job started or finished, or its schedule changed (the Jobs page follows it).</summary>
     JobsChanged,
+
+    /// <summary>Staff, their roles or the roles' permissions changed: open screens re-check what their person may do.</summary>
+    StaffChanged,
 }
 
 /// <summary>
@@ -70,6 +73,8 @@ public sealed class ChangeFeed(TimeProvider clock, ILogger<ChangeFeed> logger, I
     public void Publish(ChangeKind kind, int? customerId = null, int? groupId = null)
     {
         var change = new ChangeEvent(Interlocked.Increment(ref _sequence), kind, customerId, clock.GetUtcNow().UtcDateTime, groupId);
+        // Handlers run for nobody: the writer's identity must not leak into work they start for another screen.
+        using var _ = Staff.StaffAccess.As(null);
         foreach (var applier in _appliers)
         {
             try

@@ -1,6 +1,6 @@
 using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Data;
-using CustomerDirectory.Domain.Notes;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Consent;

@@ -62,6 +62,9 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
 
     public DbSet<Jobs.JobRun> JobRuns => Set<Jobs.JobRun>();
 
+    /// <summary>The audit log (append-only).</summary>
+    public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
+
     /// <summary>Throws <see cref="NotFoundException.Profile"/> unless the profile exists (checked inside the caller's transaction).</summary>
     public async Task EnsureCustomerExistsAsync(int customerId, CancellationToken ct)
     {

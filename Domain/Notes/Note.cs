@@ -58,6 +58,3 @@ public sealed class Note
 }
 
 public sealed record NoteView(int Id, string AuthorId, string AuthorName, string Text, DateTime CreatedAt, DateTime UpdatedAt);
-
-/// <summary>Who is acting: the signed-in staff member, as the server knows them (never taken from the browser).</summary>
-public sealed record StaffActor(string Id, string Name);

@@ -1,5 +1,6 @@
 using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Notes;

@@ -8,4 +8,7 @@ public sealed class StaffUser : IdentityUser
     public string DisplayName { get; set; } = "";
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>Set when the owner deactivated the account: it cannot sign in, and its open sessions end.</summary>
+    public DateTime? DeactivatedAt { get; set; }
 }

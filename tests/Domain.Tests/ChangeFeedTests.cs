@@ -1,6 +1,7 @@
 using CustomerDirectory.Domain.Activity;
 using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Notes;
+using CustomerDirectory.Domain.Staff;
 using CustomerDirectory.Domain.Tags;
 using static CustomerDirectory.Domain.Tests.CustomerBuilder;
 

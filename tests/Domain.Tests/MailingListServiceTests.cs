@@ -1,6 +1,6 @@
 using CustomerDirectory.Domain.Consent;
 using CustomerDirectory.Domain.Lists;
-using CustomerDirectory.Domain.Notes;
+using CustomerDirectory.Domain.Staff;
 using static CustomerDirectory.Domain.Tests.CustomerBuilder;
 
 namespace CustomerDirectory.Domain.Tests;

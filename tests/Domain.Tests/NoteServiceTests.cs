@@ -1,4 +1,5 @@
 using CustomerDirectory.Domain.Notes;
+using CustomerDirectory.Domain.Staff;
 using static CustomerDirectory.Domain.Tests.CustomerBuilder;
 
 namespace CustomerDirectory.Domain.Tests;

@@ -5,6 +5,7 @@ using CustomerDirectory.App.Components.Customers;
 using CustomerDirectory.Domain.Activity;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Notes;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerDirectory.App.Tests.Components;

@@ -6,7 +6,7 @@ using CustomerDirectory.App.Tests.Components;
 using CustomerDirectory.Domain.Consent;
 using CustomerDirectory.Domain.Filters;
 using CustomerDirectory.Domain.Groups;
-using CustomerDirectory.Domain.Notes;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerDirectory.App.Tests.Groups;

@@ -4,7 +4,7 @@ using CustomerDirectory.Domain.Consent;
 using CustomerDirectory.Domain.Filters;
 using CustomerDirectory.Domain.Filters.Index;
 using CustomerDirectory.Domain.Groups;
-using CustomerDirectory.Domain.Notes;
+using CustomerDirectory.Domain.Staff;
 using CustomerDirectory.Domain.Tags;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;

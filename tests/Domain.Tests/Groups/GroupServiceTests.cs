@@ -1,11 +1,11 @@
 using CustomerDirectory.Domain.Activity;
 using CustomerDirectory.Domain.Consent;
+using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Filters;
 using CustomerDirectory.Domain.Groups;
-using CustomerDirectory.Domain.Notes;
+using CustomerDirectory.Domain.Staff;
 using CustomerDirectory.Domain.Tags;
 using Microsoft.EntityFrameworkCore;
-using CustomerDirectory.Domain.Customers;
 using static CustomerDirectory.Domain.Tests.CustomerBuilder;
 
 namespace CustomerDirectory.Domain.Tests.Groups;
