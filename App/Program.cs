@@ -28,6 +28,7 @@ builder.Services.AddSingleton<CustomerDirectory.App.Live.PresenceTracker>();
 
 builder.Services.AddCascadingAuthenticationState();
 builder.Services.AddScoped<AuthenticationStateProvider, StaffAuthenticationStateProvider>();
+builder.Services.AddStaffContext();
 builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
 builder.Services.ConfigureApplicationCookie(o =>
 {
@@ -66,6 +67,7 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAuthentication();
+app.UseStaffContext();
 app.UseFirstRunSetup();
 app.UseAuthorization();
 app.UseAntiforgery();

@@ -1,4 +1,5 @@
 using CustomerDirectory.Domain.Jobs;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
@@ -24,6 +25,7 @@ public abstract class DirectoryJob(JobRunLog log, JobsDashboard dashboard, ILogg
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        using var _ = StaffAccess.AsSystem(); // a job is Directory itself, whoever pressed "run now"
         var reason = Reason(context);
         var id = await log.StartAsync(Name, reason, cancellationToken);
         dashboard.Started(Name);

@@ -12,6 +12,7 @@ internal sealed class GroupStartup(ProfileIndex index, GroupService groups, Grou
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var _ = Staff.StaffAccess.AsSystem();
         try
         {
             await Task.Yield();

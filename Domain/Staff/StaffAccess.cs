@@ -67,9 +67,11 @@ public sealed class StaffAccess(IDbContextFactory<DirectoryDbContext> dbFactory,
         (await PermissionsAsync(ct)).Contains(permission);
 
     /// <summary>What the current actor may do right now (nothing when nobody, or a deactivated account, is acting).</summary>
-    public async ValueTask<IReadOnlySet<Permission>> PermissionsAsync(CancellationToken ct = default)
+    public ValueTask<IReadOnlySet<Permission>> PermissionsAsync(CancellationToken ct = default) => PermissionsOfAsync(Current, ct);
+
+    /// <summary>What <paramref name="actor"/> may do right now (pages use it for the signed-in person of a request).</summary>
+    public async ValueTask<IReadOnlySet<Permission>> PermissionsOfAsync(StaffActor? actor, CancellationToken ct = default)
     {
-        var actor = Current;
         if (actor is null)
         {
             return Nothing;

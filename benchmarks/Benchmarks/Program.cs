@@ -26,7 +26,7 @@ var folder = dataArg ?? Path.Combine(Path.GetTempPath(), "directory-bench", Guid
 var configuration = new ConfigurationBuilder()
     .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataFolder"] = folder, ["Merchant:TimeZone"] = "Europe/Paris" })
     .Build();
-var services = new ServiceCollection().AddLogging().AddDomain(configuration);
+var services = new ServiceCollection().AddLogging().AddSingleton(new StaffAccessOptions(StaffActor.System)).AddDomain(configuration);
 services.AddStaffAccounts();
 await using var provider = services.BuildServiceProvider();
 await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();

@@ -37,6 +37,7 @@ public sealed class TestDatabase : IAsyncDisposable
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<TimeProvider>(new ManualClock(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero)))
+            .AddSingleton(new StaffAccessOptions(StaffActor.System)) // tests act as Directory unless they say whom (StaffAccess.As)
             .AddDomain(configuration);
         services.AddStaffAccounts();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });

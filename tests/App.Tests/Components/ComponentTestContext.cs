@@ -2,6 +2,7 @@ using Bunit;
 using CustomerDirectory.Domain;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Radzen;
@@ -24,6 +25,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataFolder"] = _folder.Path })
             .Build();
         Services.AddLogging();
+        Services.AddSingleton(new StaffAccessOptions(StaffActor.System)); // tests say whom they act as (StaffAccess.As)
         Services.AddDomain(configuration);
         Services.AddSingleton<CustomerDirectory.App.Live.PresenceTracker>();
     }

@@ -33,6 +33,7 @@ internal sealed class JobsHost : IAsyncDisposable
             ["Merchant:TimeZone"] = "Europe/Paris",
         });
         builder.Services.AddSingleton<TimeProvider>(clock ?? new ShiftedClock());
+        builder.Services.AddSingleton(new StaffAccessOptions(StaffActor.System)); // a worker has no signed-in people
         builder.Services.AddDomain(builder.Configuration);
         builder.Services.AddStaffAccounts();
         builder.Services.AddDirectoryJobs(builder.Configuration);
