@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Jobs;
+using CustomerDirectory.Domain.Staff;
 using Quartz;
 
 namespace CustomerDirectory.Jobs;
@@ -11,7 +12,7 @@ public sealed record JobView(
     bool Paused, bool Running, double? Progress);
 
 /// <summary>What is scheduled, what is running (with progress), the last runs; pause, resume, run now.</summary>
-public sealed class JobsDashboard(IServiceProvider services, JobRunLog log, JobsOptions options, ChangeFeed changes)
+public sealed class JobsDashboard(IServiceProvider services, JobRunLog log, JobsOptions options, ChangeFeed changes, StaffAccess access)
 {
     private readonly ChangeFeed _changes = changes;
 
@@ -52,6 +53,7 @@ public sealed class JobsDashboard(IServiceProvider services, JobRunLog log, Jobs
 
     public async Task<IReadOnlyList<JobView>> ListAsync(CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageSettings, ct);
         var scheduler = await SchedulerAsync(ct);
         if (scheduler is null)
         {
@@ -84,10 +86,15 @@ public sealed class JobsDashboard(IServiceProvider services, JobRunLog log, Jobs
         return views;
     }
 
-    public Task<IReadOnlyList<JobRun>> RecentRunsAsync(int take = 50, CancellationToken ct = default) => log.RecentAsync(null, take, ct);
+    public async Task<IReadOnlyList<JobRun>> RecentRunsAsync(int take = 50, CancellationToken ct = default)
+    {
+        await access.RequireAsync(Permission.ManageSettings, ct);
+        return await log.RecentAsync(null, take, ct);
+    }
 
     public async Task PauseAsync(string key, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageSettings, ct);
         var (scheduler, job) = await FindAsync(key, ct);
         await scheduler.PauseJob(job, ct);
         _changes.Publish(ChangeKind.JobsChanged);
@@ -95,6 +102,7 @@ public sealed class JobsDashboard(IServiceProvider services, JobRunLog log, Jobs
 
     public async Task ResumeAsync(string key, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageSettings, ct);
         var (scheduler, job) = await FindAsync(key, ct);
         await scheduler.ResumeJob(job, ct);
         _changes.Publish(ChangeKind.JobsChanged);
@@ -103,6 +111,7 @@ public sealed class JobsDashboard(IServiceProvider services, JobRunLog log, Jobs
     /// <summary>Runs the job now; false when it is already running (one run at a time: the click joins it).</summary>
     public async Task<bool> RunNowAsync(string key, string who, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageSettings, ct);
         var (scheduler, job) = await FindAsync(key, ct);
         if (IsRunning(Known.Single(k => k.Key.Equals(job)).Name))
         {

@@ -1,6 +1,7 @@
 using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Activity;
@@ -10,7 +11,7 @@ namespace CustomerDirectory.Domain.Activity;
 /// total spent) are written in one transaction, the aggregates recomputed from the rows themselves,
 /// so they are never off by one, whatever happens concurrently or in between.
 /// </summary>
-public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, MerchantOptions merchant, ChangeFeed changes)
+public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, MerchantOptions merchant, ChangeFeed changes, StaffAccess access)
 {
     public const int MaxTimelinePage = 200;
 
@@ -73,6 +74,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
     /// <summary>Visits, orders and donations together, newest first.</summary>
     public async Task<ActivityPage> GetTimelineAsync(int customerId, int skip, int take, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         skip = Math.Max(0, skip);
         take = Math.Clamp(take, 1, MaxTimelinePage);
         var window = skip + take;
@@ -113,6 +115,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
 
     private async Task WriteAsync(int customerId, Aggregate aggregate, Func<DirectoryDbContext, Task> change, CancellationToken ct)
     {
+        await access.RequireAsync(Permission.RecordActivity, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // SQLite: an IMMEDIATE transaction, so writers to the same profile queue up and each recount sees the others.
         // (A PostgreSQL port must lock the customer row first, SELECT ... FOR UPDATE, for the same guarantee.)
@@ -188,6 +191,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
 
     public async Task<IReadOnlyList<MembershipView>> MembershipsAsync(int customerId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Memberships.AsNoTracking().Where(m => m.CustomerId == customerId)
             .OrderBy(m => m.Status).ThenByDescending(m => m.StartedAt)

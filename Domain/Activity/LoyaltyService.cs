@@ -1,15 +1,17 @@
 using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Activity;
 
 /// <summary>Enrolment in the loyalty programme and the points balance.</summary>
-public sealed class LoyaltyService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes)
+public sealed class LoyaltyService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, StaffAccess access)
 {
     public async Task<LoyaltyView> GetAsync(int customerId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
             .Select(c => new LoyaltyView(c.LoyaltyEnrolled, c.LoyaltyEnrolledAt, c.LoyaltyPoints, c.LoyaltyRewardThreshold))
@@ -28,6 +30,7 @@ public sealed class LoyaltyService(IDbContextFactory<DirectoryDbContext> dbFacto
 
     private async Task<LoyaltyView> ChangeAsync(int customerId, Action<Customer> change, CancellationToken ct)
     {
+        await access.RequireAsync(Permission.RecordActivity, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // An IMMEDIATE transaction: two tills adding points at once queue up instead of losing one addition.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);

@@ -6,11 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerDirectory.Domain.Consent;
 
 /// <summary>Changes a person's marketing consent, recording when, how and by whom.</summary>
-public sealed class ConsentService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes)
+public sealed class ConsentService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, StaffAccess access)
 {
     /// <summary>A change made by a staff member on the profile page.</summary>
     public async Task<ChannelConsent> SetByStaffAsync(int customerId, ConsentChannel channel, ConsentStatus status, StaffActor staff, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.EditProfiles, ct);
         ArgumentNullException.ThrowIfNull(staff);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == customerId, ct)
@@ -26,6 +27,7 @@ public sealed class ConsentService(IDbContextFactory<DirectoryDbContext> dbFacto
 
     public async Task<(ChannelConsent Email, ChannelConsent Sms)> GetAsync(int customerId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var consent = await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
             .Select(c => new { c.EmailConsent, c.SmsConsent })

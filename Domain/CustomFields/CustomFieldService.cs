@@ -1,18 +1,20 @@
 using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.CustomFields;
 
 /// <summary>Defining custom fields (Settings) and setting their values on profiles.</summary>
-public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes)
+public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, StaffAccess access)
 {
     public const int TextMaxLength = 500;
     public const decimal NumberLimit = 1_000_000_000_000m;
 
     public async Task<IReadOnlyList<CustomFieldView>> ListAsync(CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var fields = await db.CustomFields.AsNoTracking().Include(f => f.Options).OrderBy(f => f.Position).ThenBy(f => f.Id).ToListAsync(ct);
         return [.. fields.Select(View)];
@@ -20,6 +22,7 @@ public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbF
 
     public async Task<int> CreateAsync(string? name, CustomFieldType type, IEnumerable<string>? options, CustomFieldVisibility visibility = CustomFieldVisibility.Visible, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageCustomFields, ct);
         var cleaned = CleanName(name);
         if (!Enum.IsDefined(type) || !Enum.IsDefined(visibility))
         {
@@ -147,6 +150,7 @@ public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbF
     /// <summary>Deletes an option and the values that chose it; returns how many profiles had chosen it.</summary>
     public async Task<int> DeleteOptionAsync(int fieldId, int optionId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageCustomFields, ct);
         var removed = 0;
         await ChangeFieldAsync(fieldId, async (db, field) =>
         {
@@ -165,6 +169,7 @@ public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbF
     /// <summary>How many profiles hold a value for the field (what deleting it would erase).</summary>
     public async Task<int> CountHoldersAsync(int fieldId, int? optionId = null, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageCustomFields, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var values = db.CustomFieldValues.Where(v => v.FieldId == fieldId);
         if (optionId is not null)
@@ -178,6 +183,7 @@ public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbF
     /// <summary>Deletes the field and every value of it; returns how many profiles had one.</summary>
     public async Task<int> DeleteAsync(int fieldId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageCustomFields, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var holders = await db.CustomFieldValues.Where(v => v.FieldId == fieldId).Select(v => v.CustomerId).Distinct().CountAsync(ct);
@@ -195,6 +201,7 @@ public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbF
 
     public async Task<IReadOnlyList<CustomFieldValueView>> ValuesAsync(int customerId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.CustomFieldValues.AsNoTracking().Where(v => v.CustomerId == customerId).ToListAsync(ct);
         return
@@ -211,6 +218,7 @@ public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbF
     /// <summary>Sets (or, when the input is empty, clears) one field's value on one profile.</summary>
     public async Task SetValueAsync(int customerId, int fieldId, CustomFieldInput input, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.EditProfiles, ct);
         ArgumentNullException.ThrowIfNull(input);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var field = await db.CustomFields.AsNoTracking().Include(f => f.Options).SingleOrDefaultAsync(f => f.Id == fieldId, ct)
@@ -273,6 +281,7 @@ public sealed class CustomFieldService(IDbContextFactory<DirectoryDbContext> dbF
 
     private async Task ChangeFieldAsync(int fieldId, Func<DirectoryDbContext, CustomField, Task> change, CancellationToken ct)
     {
+        await access.RequireAsync(Permission.ManageCustomFields, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var field = await db.CustomFields.Include(f => f.Options).SingleOrDefaultAsync(f => f.Id == fieldId, ct)

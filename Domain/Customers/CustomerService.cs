@@ -2,15 +2,17 @@ using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Filters;
 using CustomerDirectory.Domain.Filters.Index;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Customers;
 
 /// <summary>Finding, creating and editing profiles.</summary>
-public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, FilterCatalogService catalogs, MerchantOptions merchant, ProfileIndex index, Groups.GroupEngine groups)
+public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, FilterCatalogService catalogs, MerchantOptions merchant, ProfileIndex index, Groups.GroupEngine groups, StaffAccess access)
 {
     public async Task<CustomerPage> SearchAsync(CustomerSearch search, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         ArgumentNullException.ThrowIfNull(search);
         if (search.Text is { Length: > CustomerSearch.MaxTextLength })
         {
@@ -101,6 +103,7 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
 
     public async Task<CustomerDetails> GetAsync(int id, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Customers.AsNoTracking()
             .Where(c => c.Id == id)
@@ -115,6 +118,7 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
 
     public async Task<int> CreateAsync(CustomerInput input, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.CreateProfiles, ct);
         ArgumentNullException.ThrowIfNull(input);
         var customer = Customer.Create(input, clock.GetUtcNow().UtcDateTime);
 
@@ -130,6 +134,7 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
     /// <exception cref="ConcurrencyConflictException">Someone saved the profile in the meantime.</exception>
     public async Task<int> UpdateAsync(int id, CustomerInput input, int expectedVersion, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.EditProfiles, ct);
         ArgumentNullException.ThrowIfNull(input);
         input.EnsureValid();
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CustomerDirectory.Domain.Filters;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Groups;
@@ -10,6 +11,7 @@ public sealed partial class GroupService
 {
     public async Task<GroupExplanation> ExplainAsync(int groupId, int customerId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         var group = await GetAsync(groupId, ct);
         var facts = await ProfileFacts.LoadAsync(dbFactory, customerId, merchant, clock.GetUtcNow().UtcDateTime, ct);
         var members = await engine.MembersOfAsync(groupId, ct);

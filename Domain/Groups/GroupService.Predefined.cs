@@ -1,5 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using CustomerDirectory.Domain.Changes;
+using CustomerDirectory.Domain.Staff;
+using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Groups;
 
@@ -12,6 +13,7 @@ public sealed partial class GroupService
     /// <summary>The merchant's business type (Retail until someone chooses).</summary>
     public async Task<BusinessType> GetBusinessTypeAsync(CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var value = await db.MerchantSettings.Where(s => s.Key == BusinessTypeKey).Select(s => s.Value).SingleOrDefaultAsync(ct);
         return Enum.TryParse<BusinessType>(value, out var type) && Enum.IsDefined(type) ? type : BusinessType.Retail;
@@ -23,6 +25,7 @@ public sealed partial class GroupService
     /// </summary>
     public async Task SetBusinessTypeAsync(BusinessType type, bool resetRules, string actor, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageSettings, ct);
         if (!Enum.IsDefined(type))
         {
             throw new DomainException("Choose one of the business types.", "BusinessType");
@@ -67,6 +70,7 @@ public sealed partial class GroupService
     /// </summary>
     public async Task EnsurePredefinedAsync(CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageSettings, ct);
         var type = await GetBusinessTypeAsync(ct);
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {

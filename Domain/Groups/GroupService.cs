@@ -3,6 +3,7 @@ using CustomerDirectory.Domain.Consent;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Filters;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Groups;
@@ -11,7 +12,7 @@ namespace CustomerDirectory.Domain.Groups;
 /// <remarks>Membership itself is written only by <see cref="GroupEngine"/>.</remarks>
 public sealed partial class GroupService(
     IDbContextFactory<DirectoryDbContext> dbFactory, GroupEngine engine, CustomerService customers, FilterCatalogService catalogs,
-    MerchantOptions merchant, TimeProvider clock, ChangeFeed changes, Filters.Index.ProfileIndex index)
+    MerchantOptions merchant, TimeProvider clock, ChangeFeed changes, Filters.Index.ProfileIndex index, StaffAccess access)
 {
     /// <summary>An automated group not fully evaluated for this long is late (the nightly backstop missed a night).</summary>
     public static readonly TimeSpan LateAfter = TimeSpan.FromHours(25);
@@ -26,6 +27,7 @@ public sealed partial class GroupService(
 
     public async Task<IReadOnlyList<GroupSummary>> ListAsync(CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var groups = await db.Groups.AsNoTracking().OrderBy(g => g.NameKey).ToListAsync(ct);
         var catalog = await catalogs.GetAsync(ct);
@@ -42,6 +44,7 @@ public sealed partial class GroupService(
 
     public async Task<GroupDetails> GetAsync(int id, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var g = await db.Groups.AsNoTracking().SingleOrDefaultAsync(g => g.Id == id, ct) ?? throw NotFound();
         var catalog = await catalogs.GetAsync(ct);
@@ -98,6 +101,7 @@ public sealed partial class GroupService(
     /// <summary>Creates a group; an automated one is evaluated at once. Returns its id.</summary>
     public async Task<int> CreateAsync(GroupInput input, string actor, CancellationToken ct = default)
     {
+        await RequireToChangeAsync(input?.Kind ?? GroupKind.Manual, ct);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(actor);
         var (name, description) = (Group.CleanName(input.Name), Group.CleanDescription(input.Description));
@@ -121,11 +125,13 @@ public sealed partial class GroupService(
     /// </summary>
     public async Task UpdateAsync(int id, GroupInput input, int expectedVersion, string actor, CancellationToken ct = default)
     {
+        await RequireToChangeAsync(null, ct);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(actor);
         var (name, description) = (Group.CleanName(input.Name), Group.CleanDescription(input.Description));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var group = await db.Groups.SingleOrDefaultAsync(g => g.Id == id, ct) ?? throw NotFound();
+        await RequireToChangeAsync(group.Kind, ct);
         if (group.Version != expectedVersion)
         {
             throw new ConcurrencyConflictException("Someone else changed this group since you opened it. Reload to see their changes.");
@@ -156,8 +162,10 @@ public sealed partial class GroupService(
     /// <summary>Deletes the group and its ledger and overrides; the profiles stay. Refused while another rule uses it.</summary>
     public async Task DeleteAsync(int id, CancellationToken ct = default)
     {
+        await RequireToChangeAsync(null, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var group = await db.Groups.SingleOrDefaultAsync(g => g.Id == id, ct) ?? throw NotFound();
+        await RequireToChangeAsync(group.Kind, ct);
         var users = (await db.Groups.AsNoTracking().Where(g => g.Id != id && g.RuleJson != null).Select(g => new { g.Name, g.RuleJson, g.StayRuleJson }).ToListAsync(ct))
             .Where(g => GroupEngine.Dependencies(g.RuleJson, g.StayRuleJson).Contains(id))
             .Select(g => g.Name)
@@ -176,7 +184,9 @@ public sealed partial class GroupService(
     /// <summary>A copy with the same rules (automated) or the same members (manual), named "… (copy)". Returns its id.</summary>
     public async Task<int> DuplicateAsync(int id, string actor, CancellationToken ct = default)
     {
+        await RequireToChangeAsync(null, ct);
         var source = await GetAsync(id, ct);
+        await RequireToChangeAsync(source.Kind, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var names = await db.Groups.AsNoTracking().Select(g => g.NameKey).ToListAsync(ct);
         // "VIPs (copy)", "VIPs (copy 2)"…; a long name is shortened so the suffix always fits.
@@ -199,6 +209,7 @@ public sealed partial class GroupService(
     /// <summary>Stops (or resumes) automatic updating; resuming evaluates the group at once.</summary>
     public async Task SetPausedAsync(int id, bool paused, string actor, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageAutomatedGroups, ct);
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var group = await db.Groups.SingleOrDefaultAsync(g => g.Id == id, ct) ?? throw NotFound();
@@ -221,6 +232,7 @@ public sealed partial class GroupService(
     /// <summary>"Update now": evaluates the group for everyone, even when paused. Returns (entered, left).</summary>
     public async Task<(int Entered, int Left)> UpdateNowAsync(int id, string actor, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageAutomatedGroups, ct);
         var group = await GetAsync(id, ct);
         if (group.Kind != GroupKind.Automated)
         {
@@ -233,6 +245,7 @@ public sealed partial class GroupService(
     /// <summary>What saving these rules would do to the group (or to a new group when <paramref name="groupId"/> is null).</summary>
     public async Task<GroupPreview> PreviewAsync(int? groupId, FilterDefinition? rule, FilterDefinition? stayRule, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         var (ruleJson, stayJson) = await CheckRulesAsync(groupId, rule, stayRule, ct);
         var (boundRule, boundStay) = await engine.BindAsync(ruleJson, stayJson, ct);
         var desired = await engine.ComputeAsync(groupId, boundRule, boundStay, null, ct);
@@ -310,6 +323,7 @@ public sealed partial class GroupService(
     /// <summary>Adds people to a manual group by hand; returns how many were not members yet.</summary>
     public async Task<int> AddMembersAsync(int groupId, IReadOnlyCollection<int> customerIds, string actor, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageManualGroups, ct);
         ArgumentNullException.ThrowIfNull(customerIds);
         await RequireManualAsync(groupId, ct);
         CheckBatch(customerIds.Count);
@@ -322,6 +336,7 @@ public sealed partial class GroupService(
     /// </summary>
     public async Task<(int Added, int Matched)> AddFilterResultAsync(int groupId, FilterDefinition? filter, string? text, string actor, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageManualGroups, ct);
         await RequireManualAsync(groupId, ct);
         var ids = await customers.MatchingIdsAsync(filter, text, ct);
         CheckBatch(ids.Length);
@@ -331,6 +346,7 @@ public sealed partial class GroupService(
     /// <summary>Removes people from a manual group; returns how many were members.</summary>
     public async Task<int> RemoveMembersAsync(int groupId, IReadOnlyCollection<int> customerIds, string actor, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageManualGroups, ct);
         ArgumentNullException.ThrowIfNull(customerIds);
         await RequireManualAsync(groupId, ct);
         CheckBatch(customerIds.Count);
@@ -356,11 +372,34 @@ public sealed partial class GroupService(
     }
 
     /// <summary>Always include (true), always exclude (false) or follow the rule again (null) for one person.</summary>
-    public Task SetOverrideAsync(int groupId, int customerId, bool? include, string actor, CancellationToken ct = default) =>
-        engine.SetOverrideAsync(groupId, customerId, include, actor, ct);
+    public async Task SetOverrideAsync(int groupId, int customerId, bool? include, string actor, CancellationToken ct = default)
+    {
+        await access.RequireAsync(Permission.ManageAutomatedGroups, ct);
+        await engine.SetOverrideAsync(groupId, customerId, include, actor, ct);
+    }
+
+    /// <summary>
+    /// Changing a manual group needs ManageManualGroups, an automated one ManageAutomatedGroups; before the kind is
+    /// known (null), either will do for now, and the call checks again once it knows.
+    /// </summary>
+    private async ValueTask RequireToChangeAsync(GroupKind? kind, CancellationToken ct)
+    {
+        var held = await access.PermissionsAsync(ct);
+        var needed = kind switch
+        {
+            GroupKind.Manual => Permission.ManageManualGroups,
+            GroupKind.Automated => Permission.ManageAutomatedGroups,
+            _ => held.Contains(Permission.ManageManualGroups) ? Permission.ManageManualGroups : Permission.ManageAutomatedGroups,
+        };
+        if (!held.Contains(needed))
+        {
+            throw StaffAccess.Denied(needed);
+        }
+    }
 
     public async Task<IReadOnlyList<GroupOverrideRow>> OverridesAsync(int groupId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await (from o in db.GroupOverrides.AsNoTracking()
                       join c in db.Customers on o.CustomerId equals c.Id
@@ -372,6 +411,7 @@ public sealed partial class GroupService(
     /// <summary>The group's current members: sortable, searchable, paged.</summary>
     public async Task<GroupMemberPage> MembersAsync(int groupId, GroupMemberQuery query, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         ArgumentNullException.ThrowIfNull(query);
         if (query.Text is { Length: > CustomerSearch.MaxTextLength })
         {
@@ -429,6 +469,7 @@ public sealed partial class GroupService(
     /// <summary>Members, how many can be reached by email and SMS (subscribed, with an address), and movement.</summary>
     public async Task<GroupStats> StatsAsync(int groupId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await db.Groups.AnyAsync(g => g.Id == groupId, ct))
         {
@@ -458,6 +499,7 @@ public sealed partial class GroupService(
     /// <summary>The ledger, newest first: of a group, of a person, or of a person in a group.</summary>
     public async Task<IReadOnlyList<LedgerEntry>> HistoryAsync(int? groupId, int? customerId, int skip = 0, int take = 50, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ledger = db.GroupMembers.AsNoTracking();
         if (groupId is { } g)
@@ -484,6 +526,7 @@ public sealed partial class GroupService(
     /// <summary>The groups a person is in now, and since when.</summary>
     public async Task<IReadOnlyList<ProfileGroup>> GroupsOfAsync(int customerId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await (from m in db.GroupMembers.AsNoTracking()
                       join g in db.Groups on m.GroupId equals g.Id

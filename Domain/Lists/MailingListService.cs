@@ -2,15 +2,17 @@ using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Consent;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Lists;
 
 /// <summary>Mailing lists and who is on them.</summary>
-public sealed class MailingListService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes)
+public sealed class MailingListService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, StaffAccess access)
 {
     public async Task<IReadOnlyList<MailingListSummary>> ListAsync(CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.MailingLists.AsNoTracking()
             .OrderBy(l => l.NameKey)
@@ -20,6 +22,7 @@ public sealed class MailingListService(IDbContextFactory<DirectoryDbContext> dbF
 
     public async Task<int> CreateAsync(string? name, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageTags, ct);
         var cleaned = Clean(name);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await EnsureFreeAsync(db, cleaned, null, ct);
@@ -32,6 +35,7 @@ public sealed class MailingListService(IDbContextFactory<DirectoryDbContext> dbF
 
     public async Task RenameAsync(int listId, string? name, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageTags, ct);
         var cleaned = Clean(name);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var list = await db.MailingLists.SingleOrDefaultAsync(l => l.Id == listId, ct) ?? throw new NotFoundException("This list no longer exists.");
@@ -44,6 +48,7 @@ public sealed class MailingListService(IDbContextFactory<DirectoryDbContext> dbF
     /// <summary>Deletes the list and its subscriptions; returns how many people were on it.</summary>
     public async Task<int> DeleteAsync(int listId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageTags, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var removed = await db.ListSubscriptions.Where(s => s.ListId == listId).ExecuteDeleteAsync(ct);
@@ -59,6 +64,7 @@ public sealed class MailingListService(IDbContextFactory<DirectoryDbContext> dbF
 
     public async Task<IReadOnlyList<ListMembership>> ForCustomerAsync(int customerId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.ListSubscriptions.AsNoTracking().Where(s => s.CustomerId == customerId)
             .Join(db.MailingLists, s => s.ListId, l => l.Id, (s, l) => new { l.Id, l.Name, l.NameKey, s.FirstSubscribedAt })
@@ -73,6 +79,7 @@ public sealed class MailingListService(IDbContextFactory<DirectoryDbContext> dbF
     /// </summary>
     public async Task SubscribeAsync(int customerId, int listId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.EditProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var person = await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
             .Select(c => new { c.Email, c.EmailConsent.Status })
@@ -105,6 +112,7 @@ public sealed class MailingListService(IDbContextFactory<DirectoryDbContext> dbF
 
     public async Task UnsubscribeAsync(int customerId, int listId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.EditProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.ListSubscriptions.Where(s => s.CustomerId == customerId && s.ListId == listId).ExecuteDeleteAsync(ct) > 0)
         {

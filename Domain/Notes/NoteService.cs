@@ -6,10 +6,11 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerDirectory.Domain.Notes;
 
 /// <summary>Internal notes. Anyone on staff reads and writes them; only the author edits or deletes their own.</summary>
-public sealed class NoteService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes)
+public sealed class NoteService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, StaffAccess access)
 {
     public async Task<IReadOnlyList<NoteView>> ForCustomerAsync(int customerId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewNotes, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Notes.AsNoTracking()
             .Where(n => n.CustomerId == customerId)
@@ -20,6 +21,7 @@ public sealed class NoteService(IDbContextFactory<DirectoryDbContext> dbFactory,
 
     public async Task<int> AddAsync(int customerId, StaffActor author, string? text, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.WriteNotes, ct);
         ArgumentNullException.ThrowIfNull(author);
         var note = Note.Create(customerId, author.Id, author.Name, text, clock.GetUtcNow().UtcDateTime);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -33,6 +35,7 @@ public sealed class NoteService(IDbContextFactory<DirectoryDbContext> dbFactory,
 
     public async Task EditAsync(int noteId, StaffActor editor, string? text, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.WriteNotes, ct);
         ArgumentNullException.ThrowIfNull(editor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var note = await OwnNoteAsync(db, noteId, editor, "edit", ct);
@@ -43,6 +46,7 @@ public sealed class NoteService(IDbContextFactory<DirectoryDbContext> dbFactory,
 
     public async Task DeleteAsync(int noteId, StaffActor editor, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.WriteNotes, ct);
         ArgumentNullException.ThrowIfNull(editor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var note = await OwnNoteAsync(db, noteId, editor, "delete", ct);

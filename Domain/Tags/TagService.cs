@@ -1,17 +1,19 @@
 using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Tags;
 
 /// <summary>Tags: put on and taken off profiles (created on the fly), renamed and deleted centrally.</summary>
-public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes)
+public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, StaffAccess access)
 {
     public const int MaxSuggestions = 20;
 
     /// <summary>Every tag with how many profiles carry it, most used first; optionally only names containing <paramref name="search"/>.</summary>
     public async Task<IReadOnlyList<TagSummary>> ListAsync(string? search = null, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tags = db.Tags.AsNoTracking();
         if (Customers.ContactRules.Clean(search) is { } text)
@@ -30,6 +32,7 @@ public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, 
     /// <summary>Tag names starting with what was typed, for the profile's tag box.</summary>
     public async Task<IReadOnlyList<TagRef>> SuggestAsync(string? prefix, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var key = Customers.ContactRules.Clean(prefix) is { } text ? Tag.Key(text) : "";
         return await db.Tags.AsNoTracking()
@@ -42,6 +45,7 @@ public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, 
 
     public async Task<IReadOnlyList<TagRef>> ForCustomerAsync(int customerId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.CustomerTags.AsNoTracking()
             .Where(x => x.CustomerId == customerId)
@@ -54,6 +58,7 @@ public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, 
     /// <summary>Puts the tag named <paramref name="name"/> on the profile, creating the tag if it is new. Idempotent.</summary>
     public async Task<TagRef> AddToCustomerAsync(int customerId, string? name, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.TagProfiles, ct);
         var cleaned = Tag.Clean(name);
         var key = Tag.Key(cleaned);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -90,6 +95,7 @@ public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, 
 
     public async Task RemoveFromCustomerAsync(int customerId, int tagId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.TagProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.CustomerTags.Where(x => x.CustomerId == customerId && x.TagId == tagId).ExecuteDeleteAsync(ct) > 0)
         {
@@ -100,6 +106,7 @@ public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, 
     /// <summary>Renames a tag everywhere at once. A name another tag already has is refused (merging is a separate decision).</summary>
     public async Task RenameAsync(int tagId, string? newName, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageTags, ct);
         var cleaned = Tag.Clean(newName);
         var key = Tag.Key(cleaned);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -117,6 +124,7 @@ public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, 
     /// <summary>Deletes the tag and takes it off every profile; returns how many profiles had it.</summary>
     public async Task<int> DeleteAsync(int tagId, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ManageTags, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var removed = await db.CustomerTags.Where(x => x.TagId == tagId).ExecuteDeleteAsync(ct);

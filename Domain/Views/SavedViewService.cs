@@ -2,6 +2,7 @@ using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Filters;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Views;
@@ -11,11 +12,12 @@ namespace CustomerDirectory.Domain.Views;
 /// A view's filter is only checked for shape (<see cref="FilterDefinition.FromJson"/>), not against the current fields:
 /// a view whose field was deleted later must still open, and then says what no longer applies.
 /// </remarks>
-public sealed class SavedViewService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes)
+public sealed class SavedViewService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, StaffAccess access)
 {
     /// <summary>Every view, by name.</summary>
     public async Task<IReadOnlyList<SavedViewSummary>> ListAsync(CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.SavedViews.AsNoTracking()
             .OrderBy(v => v.NameKey)
@@ -25,6 +27,7 @@ public sealed class SavedViewService(IDbContextFactory<DirectoryDbContext> dbFac
 
     public async Task<SavedViewSummary> GetAsync(int id, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.SavedViews.AsNoTracking()
             .Where(v => v.Id == id)
@@ -39,6 +42,7 @@ public sealed class SavedViewService(IDbContextFactory<DirectoryDbContext> dbFac
     /// </summary>
     public async Task<int> SaveAsync(SavedViewInput input, string createdBy, bool overwrite = false, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(createdBy);
         var name = SavedView.CleanName(input.Name);
@@ -71,6 +75,7 @@ public sealed class SavedViewService(IDbContextFactory<DirectoryDbContext> dbFac
     /// <summary>Renames a view; a name another view already has is refused.</summary>
     public async Task RenameAsync(int id, string? newName, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         var name = SavedView.CleanName(newName);
         var key = SavedView.Key(name);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -92,6 +97,7 @@ public sealed class SavedViewService(IDbContextFactory<DirectoryDbContext> dbFac
 
     public async Task DeleteAsync(int id, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.ViewProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.SavedViews.Where(v => v.Id == id).ExecuteDeleteAsync(ct) == 0)
         {
