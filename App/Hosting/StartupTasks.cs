@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Demo;
+using CustomerDirectory.Domain.Staff;
 
 namespace CustomerDirectory.App.Hosting;
 
@@ -10,6 +11,7 @@ internal static class StartupTasks
     /// <summary>Applies pending migrations and, on an empty directory when allowed, seeds the demo merchant.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
+        using var _ = StaffAccess.AsSystem();
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
         if (app.Configuration.GetValue("Demo:SeedWhenEmpty", false))
         {
@@ -28,6 +30,8 @@ internal static class StartupTasks
         {
             return false;
         }
+
+        using var _ = StaffAccess.AsSystem();
 
         if (at + 1 >= args.Length || !int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count <= 0)
         {

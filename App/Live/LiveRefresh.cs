@@ -1,4 +1,5 @@
 using CustomerDirectory.Domain.Changes;
+using CustomerDirectory.Domain.Staff;
 
 namespace CustomerDirectory.App.Live;
 
@@ -14,6 +15,7 @@ public sealed class LiveRefresh : IDisposable
     private readonly Func<Task> _refresh;
     private readonly TimeSpan _window;
     private readonly IDisposable _subscription;
+    private readonly StaffActor? _actor = StaffAccess.AmbientActor; // whom the component was created for
     private int _scheduled;
     private long _lastRunTicks;
     private volatile bool _disposed;
@@ -60,6 +62,8 @@ public sealed class LiveRefresh : IDisposable
                 Interlocked.Exchange(ref _lastRunTicks, Environment.TickCount64 * TimeSpan.TicksPerMillisecond);
                 if (!_disposed)
                 {
+                    // The event came from someone else's write (handlers run for nobody): reload as this screen's person.
+                    using var _ = StaffAccess.As(_actor);
                     await _refresh();
                 }
             });

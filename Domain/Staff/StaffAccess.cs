@@ -33,6 +33,9 @@ public sealed class StaffAccess(IDbContextFactory<DirectoryDbContext> dbFactory,
     /// <summary>The actor of the current operation, or null when none was set.</summary>
     public StaffActor? Current => Ambient.Value ?? options.Unattended;
 
+    /// <summary>The actor set for this async flow (null when none), to hand on to work that runs later for the same person.</summary>
+    public static StaffActor? AmbientActor => Ambient.Value;
+
     /// <summary>Runs the rest of this async flow (until the scope is disposed) as <paramref name="actor"/>; null for nobody.</summary>
     public static Scope As(StaffActor? actor)
     {

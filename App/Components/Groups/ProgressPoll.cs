@@ -1,3 +1,5 @@
+using CustomerDirectory.Domain.Staff;
+
 namespace CustomerDirectory.App.Components.Groups;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace CustomerDirectory.App.Components.Groups;
 internal sealed class ProgressPoll(Func<Func<Task>, Task> dispatch, Func<Task> refresh) : IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+    private readonly StaffActor? _actor = StaffAccess.AmbientActor;
     private CancellationTokenSource? _running;
 
     /// <summary>Starts polling when <paramref name="computing"/>, stops when not; idempotent.</summary>
@@ -31,7 +34,11 @@ internal sealed class ProgressPoll(Func<Func<Task>, Task> dispatch, Func<Task> r
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
-                await dispatch(refresh);
+                await dispatch(async () =>
+                {
+                    using var _ = StaffAccess.As(_actor);
+                    await refresh();
+                });
             }
         }
         catch (OperationCanceledException)
