@@ -17,6 +17,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
 
     public async Task<int> RecordVisitAsync(int customerId, VisitInput input, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.RecordActivity, ct);
         ArgumentNullException.ThrowIfNull(input);
         var now = clock.GetUtcNow().UtcDateTime;
         var at = input.At ?? now;
@@ -34,6 +35,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
 
     public async Task<int> RecordOrderAsync(int customerId, OrderInput input, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.RecordActivity, ct);
         ArgumentNullException.ThrowIfNull(input);
         var now = clock.GetUtcNow().UtcDateTime;
         var at = input.At ?? now;
@@ -161,6 +163,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
 
     public async Task<int> RecordDonationAsync(int customerId, DonationInput input, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.RecordActivity, ct);
         ArgumentNullException.ThrowIfNull(input);
         var now = clock.GetUtcNow().UtcDateTime;
         var at = input.At ?? now;
@@ -201,6 +204,7 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
 
     public async Task<int> AddMembershipAsync(int customerId, MembershipInput input, CancellationToken ct = default)
     {
+        await access.RequireAsync(Permission.RecordActivity, ct);
         ArgumentNullException.ThrowIfNull(input);
         var now = clock.GetUtcNow().UtcDateTime;
         var plan = ContactRules.Clean(input.Plan) ?? throw new DomainException("Name the plan.", nameof(MembershipInput.Plan));

@@ -48,6 +48,8 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
+    public object Get(Type service) => _services.GetRequiredService(service);
+
     /// <summary>A request-like scope, for scoped services such as Identity's stores.</summary>
     public AsyncServiceScope NewScope() => _services.CreateAsyncScope();
 
