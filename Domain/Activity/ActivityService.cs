@@ -100,6 +100,13 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
             .OrderByDescending(d => d.DonatedAt).ThenByDescending(d => d.Id).Take(window)
             .Select(d => new ActivityEntry(ActivityKind.Donation, d.Id, d.DonatedAt, null, d.AmountMinor, d.Currency, null))
             .ToListAsync(ct);
+        if (!(await access.FieldsAsync(ct)).Financials)
+        {
+            // Orders and donations are money: without financials the timeline is the visits alone.
+            (orders, donations) = ([], []);
+            counts = counts with { OrderCount = 0, DonationCount = 0 };
+        }
+
         var entries = visits.Concat(orders).Concat(donations)
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Kind).ThenByDescending(e => e.Id)
             .Skip(skip).Take(take)
@@ -195,11 +202,13 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
     public async Task<IReadOnlyList<MembershipView>> MembershipsAsync(int customerId, CancellationToken ct = default)
     {
         await access.RequireAsync(Permission.ViewProfiles, ct);
+        var financials = (await access.FieldsAsync(ct)).Financials;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Memberships.AsNoTracking().Where(m => m.CustomerId == customerId)
+        var memberships = await db.Memberships.AsNoTracking().Where(m => m.CustomerId == customerId)
             .OrderBy(m => m.Status).ThenByDescending(m => m.StartedAt)
             .Select(m => new MembershipView(m.Id, m.Plan, m.Status, m.StartedAt, m.Recurring, m.RateMinor, m.Currency))
             .ToListAsync(ct);
+        return financials ? memberships : [.. memberships.Select(m => m with { RateMinor = 0 })]; // the rate is money
     }
 
     public async Task<int> AddMembershipAsync(int customerId, MembershipInput input, CancellationToken ct = default)

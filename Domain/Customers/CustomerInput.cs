@@ -26,6 +26,20 @@ public sealed class CustomerInput : IValidatableObject
 
     public DateOnly? Birthday { get; set; }
 
+    /// <summary>A copy with the profile's current contact details in place of this input's.</summary>
+    internal CustomerInput WithContactOf(Customer customer) => new()
+    {
+        FirstName = FirstName,
+        LastName = LastName,
+        Email = customer.Email,
+        Phone = customer.Phone,
+        AddressLine = customer.AddressLine,
+        PostalCode = customer.PostalCode,
+        City = customer.City,
+        Country = customer.Country,
+        Birthday = Birthday,
+    };
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
         Errors().Select(e => new ValidationResult(e.Message, [e.Field]));
 

@@ -21,29 +21,53 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
 
         var skip = Math.Max(0, search.Skip);
         var take = Math.Clamp(search.Take, 1, CustomerSearch.MaxPageSize);
-        var bound = await BindAsync(search.Filter, ct);
+        var fields = await access.FieldsAsync(ct);
+        fields.Check(search.Sort);
+        var (filter, text) = ForCaller(fields, search.Filter, search.Text);
+        var bound = await BindAsync(filter, ct);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var filtered = bound is not BoundConstant { Value: true } || ContactRules.Clean(search.Text) is not null;
+        var filtered = bound is not BoundConstant { Value: true } || ContactRules.Clean(text) is not null;
         if (index.IsReady || (filtered && await index.WhenReadyAsync(ct)))
         {
             // The index answers which ids, in which order; the rows themselves come from the database by key.
             var resolved = await groups.ResolveAsync(bound, ct);
-            var found = await Task.Run(() => index.Query(resolved, search.Text, search.Sort, search.Descending, skip, take, ct), ct);
+            var found = await Task.Run(() => index.Query(resolved, text, search.Sort, search.Descending, skip, take, ct), ct);
             var ids = found.Ids;
             var byId = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(Row).ToDictionaryAsync(r => r.Id, ct);
-            return new CustomerPage([.. ids.Where(byId.ContainsKey).Select(id => byId[id])], found.Total, found.AllCount);
+            return new CustomerPage([.. ids.Where(byId.ContainsKey).Select(id => fields.Mask(byId[id]))], found.Total, found.AllCount);
         }
 
-        var query = SqlQuery(db, bound, search.Text);
+        var query = SqlQuery(db, bound, text);
         var total = await query.CountAsync(ct);
-        var allCount = bound is BoundConstant { Value: true } && ContactRules.Clean(search.Text) is null ? total : await db.Customers.CountAsync(ct);
+        var allCount = bound is BoundConstant { Value: true } && ContactRules.Clean(text) is null ? total : await db.Customers.CountAsync(ct);
         var rows = await Sort(query, search.Sort, search.Descending)
             .Skip(skip)
             .Take(take)
             .Select(Row)
             .ToListAsync(ct);
-        return new CustomerPage(rows, total, allCount);
+        return new CustomerPage([.. rows.Select(fields.Mask)], total, allCount);
+    }
+
+    /// <summary>
+    /// The filter and search text as this person may use them: a filter on a field they may not see is refused; without
+    /// contact details the search box matches names only (it would otherwise find people by email or phone).
+    /// </summary>
+    internal static (FilterDefinition? Filter, string? Text) ForCaller(FieldAccess fields, FilterDefinition? filter, string? text)
+    {
+        fields.Check(filter);
+        if (fields.Contact || ContactRules.Clean(text) is not { } cleaned)
+        {
+            return (filter, text);
+        }
+
+        var words = ContactRules.Fold(cleaned).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(w => FilterNode.Any(
+                FilterNode.Condition(FilterFields.FirstName, FilterOperator.Contains, w),
+                FilterNode.Condition(FilterFields.LastName, FilterOperator.Contains, w)));
+        var names = FilterNode.All([.. words]);
+        var root = filter is null || filter.IsEmpty ? names : FilterNode.All(filter.Root, names);
+        return (new FilterDefinition { Root = root }, null);
     }
 
     /// <summary>Every id a directory filter (and search text) matches, ascending: by the index when ready, else by SQL.</summary>
@@ -104,8 +128,9 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
     public async Task<CustomerDetails> GetAsync(int id, CancellationToken ct = default)
     {
         await access.RequireAsync(Permission.ViewProfiles, ct);
+        var fields = await access.FieldsAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Customers.AsNoTracking()
+        var details = await db.Customers.AsNoTracking()
             .Where(c => c.Id == id)
             .Select(c => new CustomerDetails(c.Id, c.FirstName, c.LastName, c.Email, c.Phone,
                 c.AddressLine, c.PostalCode, c.City, c.Country, c.Birthday, c.Source, c.HasAccount, c.PhotoUploaded,
@@ -114,6 +139,7 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
                     c.DonationCount, c.DonationTotalMinor, c.LastDonationAt, c.ActiveMembershipCount, c.LoyaltyEnrolled ? c.LoyaltyPoints : null)))
             .SingleOrDefaultAsync(ct)
             ?? throw NotFoundException.Profile();
+        return fields.Mask(details);
     }
 
     public async Task<int> CreateAsync(CustomerInput input, CancellationToken ct = default)
@@ -144,6 +170,12 @@ public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFact
         if (customer.Version != expectedVersion)
         {
             throw Conflict();
+        }
+
+        if (!(await access.FieldsAsync(ct)).Contact)
+        {
+            // They never saw the contact details, so the form's blanks are not a wish to erase them: keep them.
+            input = input.WithContactOf(customer);
         }
 
         await EnsureEmailFreeAsync(db, ContactRules.NormalizeEmail(input.Email), exceptId: id, ct);

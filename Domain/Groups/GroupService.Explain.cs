@@ -33,8 +33,9 @@ public sealed partial class GroupService
         }
 
         var catalog = await catalogs.GetAsync(ct);
-        var rule = group.Rule is { } r ? await ExplainNodeAsync(r.Root, catalog, facts, customerId, ct) : null;
-        var stay = group.StayRule is { } s ? await ExplainNodeAsync(s.Root, catalog, facts, customerId, ct) : null;
+        var fields = await access.FieldsAsync(ct);
+        var rule = group.Rule is { } r ? await ExplainNodeAsync(r.Root, catalog, facts, fields, customerId, ct) : null;
+        var stay = group.StayRule is { } s ? await ExplainNodeAsync(s.Root, catalog, facts, fields, customerId, ct) : null;
         var summary = (@override, isMember, rule?.Passes ?? false, stay?.Passes) switch
         {
             (true, _, _, _) => "Always included by hand, whatever the rule says.",
@@ -50,12 +51,12 @@ public sealed partial class GroupService
         return new GroupExplanation(groupId, group.Name, group.Kind, isMember, since, @override, rule, stay, group.LastEvaluatedAt, now, summary);
     }
 
-    private async Task<ExplanationNode> ExplainNodeAsync(FilterNode node, FilterCatalog catalog, ProfileFacts facts, int customerId, CancellationToken ct)
+    private async Task<ExplanationNode> ExplainNodeAsync(FilterNode node, FilterCatalog catalog, ProfileFacts facts, FieldAccess fields, int customerId, CancellationToken ct)
     {
         var children = new List<ExplanationNode>();
         foreach (var item in node.Items ?? [])
         {
-            children.Add(await ExplainNodeAsync(item, catalog, facts, customerId, ct));
+            children.Add(await ExplainNodeAsync(item, catalog, facts, fields, customerId, ct));
         }
 
         var text = node.IsGroup
@@ -72,7 +73,8 @@ public sealed partial class GroupService
             return new ExplanationNode(text, false, e.Message, children);
         }
 
-        var actual = node.IsGroup ? null : facts.ValueOf(node, catalog);
+        // The person's value is shown only when the viewer may see that field (the rule itself is the group's, not theirs).
+        var actual = node.IsGroup ? null : fields.MaySee(node.Field) ? facts.ValueOf(node, catalog) : "hidden";
         return new ExplanationNode(text, passes, actual, children);
     }
 

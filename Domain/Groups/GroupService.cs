@@ -270,6 +270,9 @@ public sealed partial class GroupService(
     /// </summary>
     private async Task<(string Rule, string? Stay)> CheckRulesAsync(int? groupId, FilterDefinition? rule, FilterDefinition? stay, CancellationToken ct)
     {
+        var fields = await access.FieldsAsync(ct);
+        fields.Check(rule);
+        fields.Check(stay);
         rule ??= FilterDefinition.Empty;
         var (ruleJson, stayJson) = (rule.ToJson(), stay is null || stay.IsEmpty ? null : stay.ToJson());
         try
@@ -338,6 +341,7 @@ public sealed partial class GroupService(
     {
         await access.RequireAsync(Permission.ManageManualGroups, ct);
         await RequireManualAsync(groupId, ct);
+        (filter, text) = CustomerService.ForCaller(await access.FieldsAsync(ct), filter, text);
         var ids = await customers.MatchingIdsAsync(filter, text, ct);
         CheckBatch(ids.Length);
         return (await engine.ApplyManualAsync(groupId, ids, add: true, MembershipCause.ManualAdd, actor, ct), ids.Length);
@@ -426,7 +430,15 @@ public sealed partial class GroupService(
 
         var (skip, take) = (Math.Max(0, query.Skip), Math.Clamp(query.Take, 1, CustomerSearch.MaxPageSize));
         var overrides = db.GroupOverrides.Where(o => o.GroupId == groupId);
-        if (query.Sort != GroupMemberSort.EnteredAt && index.IsReady)
+        var fields = await access.FieldsAsync(ct);
+        if (!fields.Contact && query.Sort == GroupMemberSort.Email)
+        {
+            throw new ForbiddenException("You may not sort by a field you cannot see.");
+        }
+
+        // Without contact details, the search matches names only (SortName is the folded "last first"), by SQL.
+        var namesOnly = !fields.Contact && ContactRules.Clean(query.Text) is not null;
+        if (query.Sort != GroupMemberSort.EnteredAt && index.IsReady && !namesOnly)
         {
             // By name or email, with or without search: the profile index pages the members in the directory's order.
             var members = await engine.MembersOfAsync(groupId, ct);
@@ -439,10 +451,15 @@ public sealed partial class GroupService(
                               select new GroupMemberRow(c.Id, c.FirstName, c.LastName, c.Email, m.EnteredAt, c.EmailConsent.Status, c.SmsConsent.Status,
                                   overrides.Where(o => o.CustomerId == c.Id).Select(o => (bool?)o.Include).FirstOrDefault()))
                 .ToDictionaryAsync(r => r.CustomerId, ct);
-            return new GroupMemberPage([.. ids.Where(byId.ContainsKey).Select(id => byId[id])], found.Total);
+            return new GroupMemberPage([.. ids.Where(byId.ContainsKey).Select(id => Masked(byId[id]))], found.Total);
         }
 
-        var people = CustomerService.Filter(db.Customers.AsNoTracking(), query.Text);
+        var people = namesOnly ? db.Customers.AsNoTracking() : CustomerService.Filter(db.Customers.AsNoTracking(), query.Text);
+        foreach (var word in namesOnly ? ContactRules.Fold(ContactRules.Clean(query.Text)!).Split(' ', StringSplitOptions.RemoveEmptyEntries) : [])
+        {
+            people = people.Where(c => c.SortName.Contains(word));
+        }
+
         var rows = from m in db.GroupMembers.AsNoTracking()
                    join c in people on m.CustomerId equals c.Id
                    where m.GroupId == groupId && m.LeftAt == null
@@ -463,7 +480,9 @@ public sealed partial class GroupService(
             .Select(r => new GroupMemberRow(r.c.Id, r.c.FirstName, r.c.LastName, r.c.Email, r.m.EnteredAt, r.c.EmailConsent.Status, r.c.SmsConsent.Status,
                 overrides.Where(o => o.CustomerId == r.c.Id).Select(o => (bool?)o.Include).FirstOrDefault()))
             .ToListAsync(ct);
-        return new GroupMemberPage(page, total);
+        return new GroupMemberPage([.. page.Select(Masked)], total);
+
+        GroupMemberRow Masked(GroupMemberRow row) => fields.Contact ? row : row with { Email = null };
     }
 
     /// <summary>Members, how many can be reached by email and SMS (subscribed, with an address), and movement.</summary>

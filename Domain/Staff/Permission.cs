@@ -13,7 +13,7 @@ public enum Permission
     /// <summary>See email, phone and address. Masked otherwise, everywhere: lists, profile, filters, exports, live updates.</summary>
     ViewContactDetails,
 
-    /// <summary>See total spent, orders, donations and loyalty points; masked otherwise, and not usable in filters.</summary>
+    /// <summary>See total spent, orders, donations and membership rates; masked otherwise, and not usable in filters.</summary>
     ViewFinancials,
 
     ViewNotes,
@@ -56,7 +56,7 @@ public static class Permissions
     {
         Permission.ViewProfiles => "View profiles",
         Permission.ViewContactDetails => "View contact details (email, phone, address)",
-        Permission.ViewFinancials => "View financials (total spent, orders, donations, points)",
+        Permission.ViewFinancials => "View financials (total spent, orders, donations)",
         Permission.ViewNotes => "View internal notes",
         Permission.WriteNotes => "Write internal notes",
         Permission.CreateProfiles => "Create profiles",

@@ -66,6 +66,9 @@ public sealed class StaffAccess(IDbContextFactory<DirectoryDbContext> dbFactory,
         await RequireAsync(second, ct);
     }
 
+    /// <summary>Which profile fields the current actor may see.</summary>
+    public async ValueTask<FieldAccess> FieldsAsync(CancellationToken ct = default) => FieldAccess.Of(await PermissionsAsync(ct));
+
     public async ValueTask<bool> HasAsync(Permission permission, CancellationToken ct = default) =>
         (await PermissionsAsync(ct)).Contains(permission);
 

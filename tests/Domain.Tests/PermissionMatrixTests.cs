@@ -145,7 +145,7 @@ public sealed class PermissionMatrixTests : DatabaseTest
         var actors = new Dictionary<string, StaffActor>();
         foreach (var (role, permissions) in roles)
         {
-            actors[role] = await StaffWithRoleAsync(role, permissions);
+            actors[role] = await Db.StaffWithRoleAsync(role, permissions);
         }
 
         var wrong = new List<string>();
@@ -177,7 +177,7 @@ public sealed class PermissionMatrixTests : DatabaseTest
     [Fact]
     public async Task A_deactivated_account_and_nobody_are_refused_everything()
     {
-        var actor = await StaffWithRoleAsync(StaffRoles.Owner, Permissions.All.ToHashSet());
+        var actor = await Db.StaffWithRoleAsync(StaffRoles.Owner, Permissions.All.ToHashSet());
         await using (var scope = Db.NewScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
@@ -206,7 +206,7 @@ public sealed class PermissionMatrixTests : DatabaseTest
     [Fact]
     public async Task A_role_change_applies_to_the_next_call_without_signing_in_again()
     {
-        var actor = await StaffWithRoleAsync("Desk", new HashSet<Permission> { Permission.ViewProfiles });
+        var actor = await Db.StaffWithRoleAsync("Desk", new HashSet<Permission> { Permission.ViewProfiles });
         using var _ = StaffAccess.As(actor);
         await Db.Customers.SearchAsync(new Customers.CustomerSearch());
         await Assert.ThrowsAsync<ForbiddenException>(() => Db.Customers.CreateAsync(new Customers.CustomerInput { FirstName = "A", LastName = "B" }));
@@ -220,29 +220,6 @@ public sealed class PermissionMatrixTests : DatabaseTest
 
         Db.Get<StaffAccess>().Invalidate();
         Assert.True(await Db.Customers.CreateAsync(new Customers.CustomerInput { FirstName = "A", LastName = "B" }) > 0);
-    }
-
-    private async Task<StaffActor> StaffWithRoleAsync(string role, IReadOnlySet<Permission> permissions)
-    {
-        await using var scope = Db.NewScope();
-        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
-        if (await roles.FindByNameAsync(role) is not { } identityRole)
-        {
-            identityRole = new IdentityRole(role);
-            Assert.True((await roles.CreateAsync(identityRole)).Succeeded);
-            foreach (var permission in permissions)
-            {
-                await roles.AddClaimAsync(identityRole, new Claim(StaffRoles.PermissionClaim, permission.ToString()));
-            }
-        }
-
-        var name = role.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
-        var user = new StaffUser { UserName = $"{name}@example.com", Email = $"{name}@example.com", DisplayName = role, CreatedAt = DateTime.UtcNow };
-        Assert.True((await users.CreateAsync(user, "a long enough password")).Succeeded);
-        Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
-        Db.Get<StaffAccess>().Invalidate();
-        return new StaffActor(user.Id, role);
     }
 
     /// <summary>Calls the operation with default arguments; true when it was refused for lack of permission.</summary>

@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Staff;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -52,6 +54,30 @@ public sealed class TestDatabase : IAsyncDisposable
 
     /// <summary>A request-like scope, for scoped services such as Identity's stores.</summary>
     public AsyncServiceScope NewScope() => _services.CreateAsyncScope();
+
+    /// <summary>A member of staff in <paramref name="role"/> (created with <paramref name="permissions"/> if new), to act as.</summary>
+    public async Task<StaffActor> StaffWithRoleAsync(string role, IReadOnlySet<Permission> permissions)
+    {
+        await using var scope = NewScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        if (await roles.FindByNameAsync(role) is not { } identityRole)
+        {
+            identityRole = new IdentityRole(role);
+            Assert.True((await roles.CreateAsync(identityRole)).Succeeded);
+            foreach (var permission in permissions)
+            {
+                await roles.AddClaimAsync(identityRole, new Claim(StaffRoles.PermissionClaim, permission.ToString()));
+            }
+        }
+
+        var name = role.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
+        var user = new StaffUser { UserName = $"{name}{Guid.NewGuid():N}@example.com", Email = $"{name}{Guid.NewGuid():N}@example.com", DisplayName = role, CreatedAt = DateTime.UtcNow };
+        Assert.True((await users.CreateAsync(user, "a long enough password")).Succeeded);
+        Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
+        Get<StaffAccess>().Invalidate();
+        return new StaffActor(user.Id, role);
+    }
 
     public DirectoryDbContext NewContext() => Get<IDbContextFactory<DirectoryDbContext>>().CreateDbContext();
 
