@@ -24,7 +24,10 @@ public static class StaffServiceCollectionExtensions
                 o.Password.RequireDigit = false;
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                // "Confirmed" here means "not deactivated" (ActiveStaffConfirmation): SignInManager refuses the rest.
+                o.SignIn.RequireConfirmedAccount = true;
             })
+            .AddUserConfirmation<ActiveStaffConfirmation>()
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<DirectoryDbContext>();
     }
