@@ -7,12 +7,15 @@ namespace CustomerDirectory.Domain.Staff;
 public static class StaffServiceCollectionExtensions
 {
     /// <summary>
-    /// Staff accounts on the directory's database (ASP.NET Core Identity stores) with our account rules, and
-    /// first-run setup. The web app adds sign-in (cookies) on top; background jobs need none of it.
+    /// Staff accounts on the directory's database (ASP.NET Core Identity stores) with our account rules, first-run
+    /// setup, and the management of staff and roles. The web app adds sign-in (cookies) on top; background jobs need
+    /// none of it.
     /// </summary>
     public static IdentityBuilder AddStaffAccounts(this IServiceCollection services)
     {
         services.AddScoped<OwnerSetupService>();
+        services.AddSingleton<StaffService>();
+        services.AddSingleton<StaffRoleService>();
         return services.AddIdentityCore<StaffUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
