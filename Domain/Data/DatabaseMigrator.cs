@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace CustomerDirectory.Domain.Data;
 
-/// <summary>Brings the database to the latest migration. SQLite is single-instance, so the app does this at start-up.</summary>
+/// <summary>
+/// Brings the database to the latest migration, then creates what every directory starts with (the default staff roles).
+/// SQLite is single-instance, so the app does this at start-up.
+/// </summary>
 public sealed class DatabaseMigrator(IDbContextFactory<DirectoryDbContext> dbFactory, ILogger<DatabaseMigrator> logger)
 {
     public async Task MigrateAsync(CancellationToken ct = default)
@@ -21,5 +24,7 @@ public sealed class DatabaseMigrator(IDbContextFactory<DirectoryDbContext> dbFac
             logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
             await db.Database.MigrateAsync(ct);
         }
+
+        await Staff.DefaultRoleSeeder.EnsureAsync(db, ct);
     }
 }

@@ -7,6 +7,7 @@ public sealed class OwnerSetupService(
     SetupState setupState,
     UserManager<StaffUser> users,
     RoleManager<IdentityRole> roles,
+    StaffAccess access,
     TimeProvider clock)
 {
     // One setup at a time in this process; the check below then sees the winner's user.
@@ -60,6 +61,8 @@ public sealed class OwnerSetupService(
             Check(await users.CreateAsync(owner, password));
             Check(await users.AddToRoleAsync(owner, StaffRoles.Owner));
             setupState.MarkCompleted();
+            // A snapshot taken before the owner existed would deny them everything (and the layout would sign them out).
+            access.Invalidate();
             return owner;
         }
         finally

@@ -7,12 +7,15 @@ namespace CustomerDirectory.Domain.Staff;
 public static class StaffServiceCollectionExtensions
 {
     /// <summary>
-    /// Staff accounts on the directory's database (ASP.NET Core Identity stores) with our account rules, and
-    /// first-run setup. The web app adds sign-in (cookies) on top; background jobs need none of it.
+    /// Staff accounts on the directory's database (ASP.NET Core Identity stores) with our account rules, first-run
+    /// setup, and the management of staff and roles. The web app adds sign-in (cookies) on top; background jobs need
+    /// none of it.
     /// </summary>
     public static IdentityBuilder AddStaffAccounts(this IServiceCollection services)
     {
         services.AddScoped<OwnerSetupService>();
+        services.AddSingleton<StaffService>();
+        services.AddSingleton<StaffRoleService>();
         return services.AddIdentityCore<StaffUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
@@ -24,7 +27,10 @@ public static class StaffServiceCollectionExtensions
                 o.Password.RequireDigit = false;
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                // "Confirmed" here means "not deactivated" (ActiveStaffConfirmation): SignInManager refuses the rest.
+                o.SignIn.RequireConfirmedAccount = true;
             })
+            .AddUserConfirmation<ActiveStaffConfirmation>()
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<DirectoryDbContext>();
     }

@@ -5,6 +5,8 @@ namespace CustomerDirectory.Domain.Staff;
 /// <summary>A person who signs in: the owner or a member of staff.</summary>
 public sealed class StaffUser : IdentityUser
 {
+    public const int DisplayNameMaxLength = Customers.ContactRules.NameMaxLength * 2;
+
     public string DisplayName { get; set; } = "";
 
     public DateTime CreatedAt { get; set; }

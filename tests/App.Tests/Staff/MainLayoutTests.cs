@@ -1,0 +1,53 @@
+using Bunit;
+using Bunit.TestDoubles;
+using CustomerDirectory.App.Components.Account;
+using CustomerDirectory.App.Components.Layout;
+using CustomerDirectory.Domain.Staff;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerDirectory.App.Tests.Staff;
+
+/// <summary>The sidebar follows the signed-in person's permissions live, and a deactivated person's session ends.</summary>
+public sealed class MainLayoutTests : StaffPageTest
+{
+    public MainLayoutTests() => SetRendererInfo(new RendererInfo("Server", isInteractive: true)); // the layout marks the live circuit
+
+    private IRenderedComponent<MainLayout> RenderLayout() =>
+        Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "the page"))));
+
+    private static List<string> Menu(IRenderedComponent<MainLayout> layout) =>
+        [.. layout.FindAll("[data-testid^=nav-]").Select(e => e.GetAttribute("data-testid")!)];
+
+    [Fact]
+    public async Task Sidebar_ShowsWhatTheRoleAllows_AndFollowsARoleChange_WithoutReload()
+    {
+        var fran = await AddStaffAsync("Fran Desk", "fran@example.com", StaffRoles.FrontDesk);
+        SignInAs(fran, "fran@example.com");
+        var layout = RenderLayout();
+        layout.WaitForAssertion(() => Assert.Equal(["nav-customers", "nav-groups", "nav-settings"], Menu(layout)));
+
+        await Staff.ChangeRoleAsync(fran.Id, await RoleIdAsync(StaffRoles.Marketer)); // the owner, elsewhere
+
+        layout.WaitForAssertion(() => Assert.Equal(["nav-customers", "nav-groups", "nav-tags", "nav-settings"], Menu(layout)));
+
+        await Roles.SetPermissionAsync(await RoleIdAsync(StaffRoles.Marketer), Permission.ViewProfiles, granted: false);
+
+        layout.WaitForAssertion(() => Assert.Equal(["nav-tags", "nav-settings"], Menu(layout)));
+    }
+
+    [Fact]
+    public async Task Deactivation_EndsTheSession_AtOnce()
+    {
+        var fran = await AddStaffAsync("Fran Desk", "fran@example.com", StaffRoles.FrontDesk);
+        SignInAs(fran, "fran@example.com");
+        var navigation = Services.GetRequiredService<BunitNavigationManager>();
+        var layout = RenderLayout();
+        layout.WaitForAssertion(() => Assert.Contains("nav-customers", Menu(layout)));
+
+        await Staff.DeactivateAsync(fran.Id);
+
+        layout.WaitForAssertion(() => Assert.EndsWith(SessionEnded.Path, navigation.Uri, StringComparison.Ordinal));
+        Assert.Equal(["nav-settings"], Menu(layout));
+    }
+}

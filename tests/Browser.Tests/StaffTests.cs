@@ -1,0 +1,45 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CustomerDirectory.Browser.Tests;
+
+/// <summary>The owner manages staff in one browser; the member of staff, in another, feels it without reloading.</summary>
+public sealed class StaffTests() : BrowserSession(demoProfiles: 0)
+{
+    [Fact]
+    public async Task OwnerChangesARole_TheirSidebarFollowsLive_ThenDeactivation_EndsTheirSession()
+    {
+        // The owner adds Fran at the front desk; Directory chooses her password.
+        var owner = await SignedInPageAsync();
+        await owner.GotoAsync("/settings/staff");
+        await WaitForInteractiveAsync(owner);
+        await owner.GetByTestId("add-staff").ClickAsync();
+        await owner.Locator("input[name=StaffName]").FillAsync("Fran Desk");
+        await owner.Locator("input[name=StaffEmail]").FillAsync("fran@example.com");
+        await owner.GetByTestId("new-staff-role").SelectOptionAsync(new SelectOptionValue { Label = "Front desk" });
+        await owner.GetByTestId("save-staff").ClickAsync();
+        var password = await owner.GetByTestId("new-password").InputValueAsync();
+        Assert.Matches("^[a-z2-9]{4}(-[a-z2-9]{4}){3}$", password);
+        await owner.GetByTestId("password-done").ClickAsync();
+
+        // Fran signs in at the counter: profiles, no tags.
+        var fran = await NewPageAsync();
+        await SignInAsync(fran, "fran@example.com", password);
+        await Expect(fran.GetByTestId("nav-customers")).ToBeVisibleAsync();
+        await Expect(fran.GetByTestId("nav-tags")).ToHaveCountAsync(0);
+
+        // The owner makes her a marketer: her open sidebar gains Tags, no reload.
+        var franRow = owner.Locator("tr[data-staff='fran@example.com']");
+        await franRow.GetByTestId("role-select").SelectOptionAsync(new SelectOptionValue { Label = "Marketer" });
+        await Expect(fran.GetByTestId("nav-tags")).ToBeVisibleAsync(new() { Timeout = 5_000 });
+
+        // The owner deactivates her: her session ends within seconds, and she cannot sign back in.
+        await franRow.GetByTestId("deactivate").ClickAsync();
+        await owner.Locator(".rz-dialog-confirm-buttons").GetByRole(AriaRole.Button, new() { Name = "Deactivate" }).ClickAsync();
+        await Expect(franRow.GetByTestId("staff-status")).ToHaveTextAsync("Deactivated");
+        await fran.WaitForURLAsync("**/account/session-ended", new() { Timeout = 5_000 });
+        await Expect(fran.GetByTestId("session-ended")).ToBeVisibleAsync();
+        await fran.GotoAsync("/customers");
+        await fran.WaitForURLAsync("**/account/login**");
+    }
+}
