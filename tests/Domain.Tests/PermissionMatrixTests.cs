@@ -99,6 +99,19 @@ public sealed class PermissionMatrixTests : DatabaseTest
         ["GroupService.RemoveMembersAsync"] = Permission.ManageManualGroups,
         ["GroupService.SetBusinessTypeAsync"] = Permission.ManageSettings,
         ["GroupService.EnsurePredefinedAsync"] = Permission.ManageSettings,
+        ["StaffService.ListAsync"] = Permission.ManageStaff,
+        ["StaffService.CreateAsync"] = Permission.ManageStaff,
+        ["StaffService.RenameAsync"] = Permission.ManageStaff,
+        ["StaffService.ChangeRoleAsync"] = Permission.ManageStaff,
+        ["StaffService.DeactivateAsync"] = Permission.ManageStaff,
+        ["StaffService.ReactivateAsync"] = Permission.ManageStaff,
+        ["StaffService.ResetPasswordAsync"] = Permission.ManageStaff,
+        ["StaffRoleService.ListAsync"] = Permission.ManageStaff,
+        ["StaffRoleService.CreateAsync"] = Permission.ManageStaff,
+        ["StaffRoleService.RenameAsync"] = Permission.ManageStaff,
+        ["StaffRoleService.SetPermissionsAsync"] = Permission.ManageStaff,
+        ["StaffRoleService.SetPermissionAsync"] = Permission.ManageStaff,
+        ["StaffRoleService.DeleteAsync"] = Permission.ManageStaff,
     };
 
     /// <summary>
