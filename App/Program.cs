@@ -33,7 +33,7 @@ builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdent
 builder.Services.ConfigureApplicationCookie(o =>
 {
     o.LoginPath = AccountPaths.Login;
-    o.AccessDeniedPath = AccountPaths.Login;
+    o.AccessDeniedPath = AccountPaths.NoAccess;
     o.Cookie.Name = "directory.auth";
     o.ExpireTimeSpan = TimeSpan.FromDays(14);
     o.SlidingExpiration = true;

@@ -23,7 +23,7 @@ internal static class StaffContext
         });
 
     public static IServiceCollection AddStaffContext(this IServiceCollection services) =>
-        services.AddScoped<CircuitHandler, StaffCircuitHandler>();
+        services.AddScoped<CircuitHandler, StaffCircuitHandler>().AddPermissionPolicies();
 
     /// <summary>One per circuit: runs each inbound activity as the circuit's signed-in person.</summary>
     private sealed class StaffCircuitHandler(AuthenticationStateProvider authentication) : CircuitHandler
