@@ -38,6 +38,9 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.ExpireTimeSpan = TimeSpan.FromDays(14);
     o.SlidingExpiration = true;
 });
+// The sign-in cookie re-checks the account's security stamp every minute (default 30): a password reset or a
+// deactivation ends plain page loads as quickly as it ends open circuits.
+builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 builder.Services.AddStaffAccounts()
     .AddSignInManager()
     .AddClaimsPrincipalFactory<StaffClaimsPrincipalFactory>()
