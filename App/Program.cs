@@ -49,6 +49,8 @@ builder.Services.AddStaffAccounts()
 builder.Services.AddAuthorizationBuilder()
     .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
+builder.Services.AddSecurityHardening(builder.Configuration);
+
 builder.Services.AddDataProtection()
     .SetApplicationName("CustomerDirectory")
     .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(storage.DataFolder, "keys")));
@@ -63,12 +65,15 @@ if (await app.RunCommandAsync(args))
 
 await app.PrepareDatabaseAsync();
 
+app.UseSecurityHeaders();
+
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 }
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseStaffContext();
 app.UseFirstRunSetup();

@@ -38,9 +38,11 @@ public static class DomainServiceCollectionExtensions
         var connectionString = configuration.GetConnectionString("Directory")
             ?? $"Data Source={Path.Combine(storage.DataFolder, "directory.db")}";
         var busyTimeoutMs = configuration.GetValue("Database:BusyTimeoutMs", 5000);
-        services.AddDbContextFactory<SqliteDirectoryDbContext>(o => o
+        // Every save writes its audit lines; the actor is looked up at save time (StaffAccess needs the factory).
+        services.AddSingleton(sp => new Audit.AuditInterceptor(sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<StaffAccess>().Current));
+        services.AddDbContextFactory<SqliteDirectoryDbContext>((sp, o) => o
             .UseSqlite(connectionString)
-            .AddInterceptors(new SqliteConnectionPragmas(busyTimeoutMs)));
+            .AddInterceptors(new SqliteConnectionPragmas(busyTimeoutMs), sp.GetRequiredService<Audit.AuditInterceptor>()));
         services.AddSingleton<IDbContextFactory<DirectoryDbContext>, DirectoryDbContextFactory<SqliteDirectoryDbContext>>();
         // Identity's EF stores want a scoped context; everything else uses the factory, one context per operation.
         services.AddScoped<DirectoryDbContext>(sp => sp.GetRequiredService<IDbContextFactory<DirectoryDbContext>>().CreateDbContext());
@@ -67,6 +69,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<DemoDataSeeder>();
         services.AddSingleton<SetupState>();
         services.AddSingleton<StaffAccess>();
+        services.AddSingleton<Audit.AuditLog>();
         return services;
     }
 

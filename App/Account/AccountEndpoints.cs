@@ -1,4 +1,5 @@
 using CustomerDirectory.App.Components.Account;
+using CustomerDirectory.Domain.Audit;
 using CustomerDirectory.Domain.Staff;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Identity;
@@ -10,8 +11,9 @@ internal static class AccountEndpoints
 {
     /// <summary>Sign-out, a form POST (antiforgery-checked) so that no link or image can sign someone out.</summary>
     public static void MapAccountEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost(AccountPaths.Logout, async ([FromForm] string? returnUrl, SignInManager<StaffUser> signIn) =>
+        endpoints.MapPost(AccountPaths.Logout, async ([FromForm] string? returnUrl, SignInManager<StaffUser> signIn, AuditLog audit, HttpContext context) =>
         {
+            await SignInEvents.SignOutAsync(audit, context);
             await signIn.SignOutAsync();
             return TypedResults.LocalRedirect(AccountPaths.Login);
         });
