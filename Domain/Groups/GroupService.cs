@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Consent;
 using CustomerDirectory.Domain.Customers;
@@ -386,19 +387,15 @@ public sealed partial class GroupService(
     /// Changing a manual group needs ManageManualGroups, an automated one ManageAutomatedGroups; before the kind is
     /// known (null), either will do for now, and the call checks again once it knows.
     /// </summary>
-    private async ValueTask RequireToChangeAsync(GroupKind? kind, CancellationToken ct)
+    private async ValueTask RequireToChangeAsync(GroupKind? kind, CancellationToken ct, [CallerMemberName] string operation = "")
     {
-        var held = await access.PermissionsAsync(ct);
         var needed = kind switch
         {
             GroupKind.Manual => Permission.ManageManualGroups,
             GroupKind.Automated => Permission.ManageAutomatedGroups,
-            _ => held.Contains(Permission.ManageManualGroups) ? Permission.ManageManualGroups : Permission.ManageAutomatedGroups,
+            _ => await access.HasAsync(Permission.ManageManualGroups, ct) ? Permission.ManageManualGroups : Permission.ManageAutomatedGroups,
         };
-        if (!held.Contains(needed))
-        {
-            throw StaffAccess.Denied(needed);
-        }
+        await access.RequireAsync(needed, ct, operation);
     }
 
     public async Task<IReadOnlyList<GroupOverrideRow>> OverridesAsync(int groupId, CancellationToken ct = default)

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Data;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +8,7 @@ namespace CustomerDirectory.Domain.Staff;
 
 /// <summary>
 /// Who the current operation runs for, and what they may do. Every Domain service operation starts with
-/// <see cref="RequireAsync(Permission, CancellationToken)"/>; a test walks every public operation and fails when one does not.
+/// <see cref="RequireAsync"/>; a test walks every public operation and fails when one does not.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -22,7 +23,7 @@ namespace CustomerDirectory.Domain.Staff;
 /// reloaded after any change to them (<see cref="Invalidate"/>).
 /// </para>
 /// </remarks>
-public sealed class StaffAccess(IDbContextFactory<DirectoryDbContext> dbFactory, ChangeFeed changes, StaffAccessOptions options)
+public sealed class StaffAccess(IDbContextFactory<DirectoryDbContext> dbFactory, ChangeFeed changes, StaffAccessOptions options, TimeProvider clock)
 {
     private static readonly AsyncLocal<StaffActor?> Ambient = new();
     private static readonly FrozenSet<Permission> Everything = Permissions.All.ToFrozenSet();
@@ -51,19 +52,38 @@ public sealed class StaffAccess(IDbContextFactory<DirectoryDbContext> dbFactory,
     public StaffActor RequireActor() => Current ?? throw new ForbiddenException("Sign in first.");
 
     /// <summary>Throws <see cref="ForbiddenException"/> unless the current actor holds <paramref name="permission"/>.</summary>
-    public async ValueTask RequireAsync(Permission permission, CancellationToken ct = default)
+    /// <remarks>A refusal is written to the audit log ("access.denied": who, which operation, which permission).</remarks>
+    public async ValueTask RequireAsync(Permission permission, CancellationToken ct = default, [CallerMemberName] string operation = "")
     {
         if (!(await PermissionsAsync(ct)).Contains(permission))
         {
+            await LogDeniedAsync(permission, operation);
             throw Denied(permission);
         }
     }
 
-    /// <summary>Throws unless the current actor holds both permissions.</summary>
-    public async ValueTask RequireAsync(Permission first, Permission second, CancellationToken ct = default)
+    private async Task LogDeniedAsync(Permission permission, string operation)
     {
-        await RequireAsync(first, ct);
-        await RequireAsync(second, ct);
+        var actor = Current;
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            db.AuditEntries.Add(new Audit.AuditEntry
+            {
+                At = clock.GetUtcNow().UtcDateTime,
+                ActorId = actor is { IsSystem: false } ? actor.Id : null,
+                ActorName = Audit.AuditText.Line(actor?.Name, Audit.AuditEntry.NameMaxLength) ?? "Not signed in",
+                Action = "access.denied",
+                RecordType = "operation",
+                RecordId = Audit.AuditText.Line(operation, Audit.AuditEntry.RecordMaxLength),
+                Summary = Audit.AuditText.Line($"Refused {operation}: needs “{permission.Describe()}”", Audit.AuditEntry.SummaryMaxLength) ?? "",
+            });
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+        {
+            // The refusal stands even if it cannot be logged (a database that is shutting down).
+        }
     }
 
     /// <summary>Which profile fields the current actor may see.</summary>
@@ -103,7 +123,7 @@ public sealed class StaffAccess(IDbContextFactory<DirectoryDbContext> dbFactory,
         changes.Publish(ChangeKind.StaffChanged);
     }
 
-    internal static ForbiddenException Denied(Permission permission) => new($"You may not {permission.Verb()}. Ask the owner for this permission.");
+    private static ForbiddenException Denied(Permission permission) => new($"You may not {permission.Verb()}. Ask the owner for this permission.");
 
     private Task<Snapshot> SnapshotAsync(CancellationToken ct)
     {

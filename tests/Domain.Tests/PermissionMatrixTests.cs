@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Security.Claims;
 using CustomerDirectory.Domain.Staff;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -195,6 +196,12 @@ public sealed class PermissionMatrixTests : DatabaseTest
         }
 
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+
+        // Each refusal is in the audit log, with who and what.
+        await using var db = Db.NewContext();
+        var denied = await db.AuditEntries.Where(a => a.Action == "access.denied" && a.ActorId == actors["No permissions"].Id).ToListAsync();
+        Assert.Contains(denied, a => a.RecordId == "SearchAsync" && a.Summary.Contains("View profiles", StringComparison.Ordinal));
+        Assert.True(denied.Count >= Required.Count, $"{denied.Count} refusals logged for {Required.Count} operations");
     }
 
     [Fact]
@@ -218,7 +225,7 @@ public sealed class PermissionMatrixTests : DatabaseTest
         }
 
         // With no actor at all, the web app's access (no unattended actor) grants nothing; these tests run as Directory.
-        var webApp = new StaffAccess(Db.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.DirectoryDbContext>>(), Db.Get<Changes.ChangeFeed>(), new StaffAccessOptions(null));
+        var webApp = new StaffAccess(Db.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.DirectoryDbContext>>(), Db.Get<Changes.ChangeFeed>(), new StaffAccessOptions(null), TimeProvider.System);
         using (StaffAccess.As(null))
         {
             Assert.Empty(await webApp.PermissionsAsync());
