@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerDirectory.Domain.Tags;
 
 /// <summary>Tags: put on and taken off profiles (created on the fly), renamed and deleted centrally.</summary>
-public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, StaffAccess access)
+public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, StaffAccess access, Audit.AuditLog audit)
 {
     public const int MaxSuggestions = 20;
 
@@ -97,8 +97,14 @@ public sealed class TagService(IDbContextFactory<DirectoryDbContext> dbFactory, 
     {
         await access.RequireAsync(Permission.TagProfiles, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (await db.CustomerTags.Where(x => x.CustomerId == customerId && x.TagId == tagId).ExecuteDeleteAsync(ct) > 0)
         {
+            // A delete by query bypasses the audit interceptor: its line is written here, in the same transaction.
+            var name = await db.Tags.Where(t => t.Id == tagId).Select(t => t.Name).SingleOrDefaultAsync(ct);
+            await audit.WriteAsync(db, new Audit.AuditEvent("profile.untagged", $"Took the tag “{name}” off the profile", "tag",
+                tagId.ToString(System.Globalization.CultureInfo.InvariantCulture), customerId), ct);
+            await transaction.CommitAsync(ct);
             changes.Publish(ChangeKind.TagsChanged, customerId);
         }
     }
