@@ -63,6 +63,8 @@ public sealed class AppServer : IAsyncDisposable
         start.Environment["Demo__SeedWhenEmpty"] = demoProfiles > 0 ? "true" : "false";
         start.Environment["Demo__Profiles"] = demoProfiles.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Every test signs in from 127.0.0.1; the per-address sign-in limit (10 a minute) is tested in App.Tests.
+        start.Environment["Security__SignInAttemptsPerMinute"] = "1000";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app.");
         var server = new AppServer(process, $"http://127.0.0.1:{port}", dataFolder);
