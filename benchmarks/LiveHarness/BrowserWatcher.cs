@@ -15,6 +15,8 @@ public sealed class BrowserWatcher(IPage page)
         return new BrowserWatcher(page);
     }
 
+    public Task CloseAsync() => page.Context.CloseAsync();
+
     /// <summary>From now on, notes the moment the grid first shows <paramref name="text"/>.</summary>
     public Task ArmAsync(string text) => page.EvaluateAsync("""
         (text) => {

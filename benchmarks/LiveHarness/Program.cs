@@ -6,7 +6,8 @@
 //   dotnet run -c Release --project benchmarks/LiveHarness -- --watchers 10,50,100 [--rounds 5]
 // Client mode: the views are real Blazor Server circuits driven over SignalR without a browser (CircuitClient),
 // plus a few Chromium watchers in the same rounds to check the clients' figures against real DOMs.
-//   dotnet run -c Release --project benchmarks/LiveHarness -- --clients 100,1000 [--watchers 3] [--rounds 10]
+//   dotnet run -c Release --project benchmarks/LiveHarness -- --clients 100,1000 [--watchers 3] [--rounds 10] [--profile]
+// --profile adds 3 saves at the last count under an EventPipe CPU-sampling trace and prints where the app's time went.
 using System.Globalization;
 using CustomerDirectory.Browser.Tests;
 using CustomerDirectory.LiveHarness;
@@ -15,7 +16,10 @@ var clientCounts = Counts(Arg("--clients"));
 var watcherCounts = Counts(Arg("--watchers")) ?? (clientCounts is null ? [20, 50, 100] : [3]);
 var rounds = int.Parse(Arg("--rounds") ?? "10", CultureInfo.InvariantCulture);
 var profiles = int.Parse(Arg("--profiles") ?? "2000", CultureInfo.InvariantCulture);
-const string WatchedPath = "/customers?q=" + Writer.FirstName;
+var profile = args.Contains("--profile");
+// The view everyone watches: by default the directory searched for the watched person (one row); the whole
+// directory, newest first (25 rows, the watched person on top), with --path "/customers?sort=created&desc=1".
+var watchedPath = Arg("--path") ?? "/customers?q=" + Writer.FirstName;
 
 await using var app = await AppServer.StartAsync(demoProfiles: profiles);
 var (playwright, browser) = await Chromium.LaunchAsync();
@@ -27,6 +31,7 @@ var writer = await Writer.SetUpAsync(browser, app.BaseUrl);
 var state = await writer.StorageStateAsync();
 var round = 0;
 var watchers = new List<BrowserWatcher>();
+var neighbours = new List<int>(); // client mode: for each Chromium watcher, the index of the client opened just before it
 
 if (clientCounts is null)
 {
@@ -47,7 +52,7 @@ async Task RunBrowserModeAsync()
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (watchers.Count < target)
         {
-            watchers.Add(await BrowserWatcher.OpenAsync(browser, app.BaseUrl, state, WatchedPath));
+            watchers.Add(await BrowserWatcher.OpenAsync(browser, app.BaseUrl, state, watchedPath));
         }
 
         await Task.Delay(3000); // let the circuits go idle
@@ -78,17 +83,13 @@ async Task RunClientModeAsync(int[] counts)
 {
     using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
     var cookie = await writer.CookieHeaderAsync();
-    var page = new Uri(new Uri(app.BaseUrl), WatchedPath);
+    var page = new Uri(new Uri(app.BaseUrl), watchedPath);
     var clients = new List<CircuitClient>();
     try
     {
-        // The real browsers first: they also warm the app up (JIT, caches) before the baseline is taken.
-        while (watchers.Count < watcherCounts[0])
-        {
-            watchers.Add(await BrowserWatcher.OpenAsync(browser, app.BaseUrl, state, WatchedPath));
-        }
-
-        // A few circuits opened and closed, so the baseline has every code path and cache the clients use.
+        // Warm-up, so that the baseline already holds every code path and cache a view uses: a Chromium view and
+        // a SignalR circuit, opened and closed.
+        await (await BrowserWatcher.OpenAsync(browser, app.BaseUrl, state, watchedPath)).CloseAsync();
         await using (await CircuitClient.OpenAsync(http, page, cookie, Writer.FirstName, CancellationToken.None))
         {
         }
@@ -96,14 +97,26 @@ async Task RunClientModeAsync(int[] counts)
         await Task.Delay(3000);
         var baseline = await HeapAsync();
         var rssBaseline = app.ResidentBytes();
-        Console.WriteLine(Invariant($"Baseline with {watchers.Count} Chromium watchers: live managed heap {baseline.LiveBytes / 1048576.0:F1} MB, heap {baseline.HeapBytes / 1048576.0:F1} MB, RSS {rssBaseline / 1048576.0:F0} MB"));
+        Console.WriteLine(Invariant($"Baseline, no view open: live managed heap {baseline.LiveBytes / 1048576.0:F1} MB, heap {baseline.HeapBytes / 1048576.0:F1} MB, RSS {rssBaseline / 1048576.0:F0} MB"));
 
         foreach (var target in counts)
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
+            if (watchers.Count == 0)
+            {
+                // The Chromium watchers are spread among the first clients, each right after one (its neighbour):
+                // views are refreshed in the order they subscribed, so a watcher is compared with its neighbour.
+                for (var j = 0; j < watcherCounts[0]; j++)
+                {
+                    await OpenClientsAsync(http, page, cookie, clients, Math.Max(1, target * (j + 1) / (watcherCounts[0] + 1)));
+                    neighbours.Add(clients.Count - 1);
+                    watchers.Add(await BrowserWatcher.OpenAsync(browser, app.BaseUrl, state, watchedPath));
+                }
+            }
+
             await OpenClientsAsync(http, page, cookie, clients, target);
             Console.WriteLine();
-            Console.WriteLine(Invariant($"{target} SignalR circuits + {watchers.Count} Chromium watchers on the directory (clients opened in {watch.Elapsed.TotalSeconds:F0} s)"));
+            Console.WriteLine(Invariant($"{target} SignalR circuits + {watchers.Count} Chromium watchers on the directory (clients opened in {watch.Elapsed.TotalSeconds:F0} s; load average {LoadAverage()})"));
 
             // Idle: nothing renders. Several readings, each after its own full collection.
             await Task.Delay(5000);
@@ -119,49 +132,19 @@ async Task RunClientModeAsync(int[] counts)
             var idleBatches = clients.Sum(c => c.Batches) - batchesBefore;
             var live = readings.Select(x => x.LiveBytes).Order().ElementAt(1);
             var heap = readings.Select(x => x.HeapBytes).Order().ElementAt(1);
-            Console.WriteLine(Invariant($"  memory per idle circuit: live managed heap {PerView(live - baseline.LiveBytes, clients.Count)} (readings {string.Join(", ", readings.Select(x => (x.LiveBytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture)))} MB), heap size {PerView(heap - baseline.HeapBytes, clients.Count)}, RSS {PerView(rss - rssBaseline, clients.Count)} (RSS {rss / 1048576.0:F0} MB); {idleBatches} render batches while idle"));
+            var views = clients.Count + watchers.Count;
+            Console.WriteLine(Invariant($"  memory per idle directory circuit: live managed heap {PerView(live - baseline.LiveBytes, views)} (readings {string.Join(", ", readings.Select(x => (x.LiveBytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture)))} MB), heap size {PerView(heap - baseline.HeapBytes, views)}, RSS {PerView(rss - rssBaseline, views)} (RSS {rss / 1048576.0:F0} MB); {idleBatches} render batches while idle"));
 
-            var fromClients = new Latencies();
-            var firstBatch = new Latencies();
-            var fromBrowsers = new Latencies();
-            var batchesUntilSeen = new Dictionary<int, int>();
-            for (var r = 0; r < rounds; r++)
+            await RoundsAsync(clients, rounds, Invariant($"{rounds} saves"));
+            if (profile && target == counts[^1])
             {
-                var expected = NextName();
-                var seen = clients.Select(c => c.Arm(expected)).ToArray();
-                await Task.WhenAll(watchers.Select(w => w.ArmAsync(expected)));
-                var t0 = await writer.SaveAsync(expected);
-                var deadline = DateTime.UtcNow.AddSeconds(30);
-                foreach (var s in seen)
-                {
-                    try
-                    {
-                        fromClients.Add(await s.WaitAsync(deadline - DateTime.UtcNow) - t0);
-                    }
-                    catch (Exception e) when (e is TimeoutException or InvalidOperationException)
-                    {
-                        fromClients.Add(double.PositiveInfinity);
-                    }
-                }
-
-                foreach (var c in clients)
-                {
-                    batchesUntilSeen[c.BatchesUntilSeen] = batchesUntilSeen.GetValueOrDefault(c.BatchesUntilSeen) + 1;
-                    firstBatch.Add(c.FirstBatchAfterArm == 0 ? double.PositiveInfinity : c.FirstBatchAfterArm - t0);
-                }
-
-                foreach (var w in watchers)
-                {
-                    fromBrowsers.Add(await w.SeenAtAsync(deadline) - t0);
-                }
-
-                await Task.Delay(1000); // quiet between saves
+                // Separate rounds: sampling slows the app down, so these latencies are not the ones above.
+                var trace = Path.Combine(Path.GetTempPath(), Invariant($"live-harness-{target}.nettrace"));
+                var profiler = await ServerProfile.StartAsync(app.ProcessId, trace);
+                await RoundsAsync(clients, 3, "3 more saves, profiled (slower)");
+                Console.Write(await profiler.StopAsync());
             }
 
-            Console.WriteLine($"  Save → SignalR circuits' render batch with the new name: {fromClients}");
-            Console.WriteLine($"  Save → their first render batch of any kind:             {firstBatch}");
-            Console.WriteLine($"  Save → Chromium watchers' DOM (same saves):               {fromBrowsers}");
-            Console.WriteLine($"  render batches per circuit up to the one with the name: {string.Join(", ", batchesUntilSeen.OrderBy(p => p.Key).Select(p => $"{p.Key}: {p.Value}"))}");
             var failed = clients.Count(c => c.Error is not null);
             if (failed > 0)
             {
@@ -184,6 +167,70 @@ async Task RunClientModeAsync(int[] counts)
         }
     }
 }
+
+// Saves n times; after each save, waits until every view has the new name (or 30 s), then prints the figures.
+async Task RoundsAsync(List<CircuitClient> clients, int n, string label)
+{
+    var fromClients = new Latencies();
+    var firstBatch = new Latencies();
+    var fromBrowsers = new Latencies();
+    var batchesUntilSeen = new SortedDictionary<int, int>();
+    var againstNeighbour = new Latencies();
+    var cpu = 0.0;
+    for (var r = 0; r < n; r++)
+    {
+        var expected = NextName();
+        var seen = clients.Select(c => c.Arm(expected)).ToArray();
+        await Task.WhenAll(watchers.Select(w => w.ArmAsync(expected)));
+        var cpuBefore = AppCpu.Milliseconds(app.ProcessId);
+        var t0 = await writer.SaveAsync(expected);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var seenAt = new double[seen.Length];
+        for (var i = 0; i < seen.Length; i++)
+        {
+            try
+            {
+                seenAt[i] = await seen[i].WaitAsync(deadline - DateTime.UtcNow);
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException or ArgumentOutOfRangeException)
+            {
+                seenAt[i] = double.PositiveInfinity;
+            }
+
+            fromClients.Add(seenAt[i] - t0);
+        }
+
+        for (var i = 0; i < watchers.Count; i++)
+        {
+            var domAt = await watchers[i].SeenAtAsync(deadline);
+            fromBrowsers.Add(domAt - t0);
+            if (i < neighbours.Count)
+            {
+                againstNeighbour.Add(domAt - seenAt[neighbours[i]]);
+            }
+        }
+
+        cpu += AppCpu.Milliseconds(app.ProcessId) - cpuBefore;
+        foreach (var c in clients)
+        {
+            batchesUntilSeen[c.BatchesUntilSeen] = batchesUntilSeen.GetValueOrDefault(c.BatchesUntilSeen) + 1;
+            firstBatch.Add(c.FirstBatchAfterArm == 0 ? double.PositiveInfinity : c.FirstBatchAfterArm - t0);
+        }
+
+        await Task.Delay(1000); // quiet between saves
+    }
+
+    var views = clients.Count + watchers.Count;
+    Console.WriteLine(Invariant($"  {label}; app CPU {cpu / n:F0} ms per save until every view had it ({cpu / n / views:F1} ms per open view); load average {LoadAverage()}"));
+    Console.WriteLine($"    Save → SignalR circuits' render batch with the new name: {fromClients}");
+    Console.WriteLine($"    Save → their first render batch of any kind:             {firstBatch}");
+    Console.WriteLine($"    Save → Chromium watchers' DOM (same saves):               {fromBrowsers}");
+    Console.WriteLine($"    Chromium DOM minus the batch of the circuit opened just before it: {againstNeighbour}");
+    Console.WriteLine($"    render batches per circuit up to the one with the name (count: circuits×saves): {string.Join(", ", batchesUntilSeen.Select(p => $"{p.Key}: {p.Value}"))}");
+}
+
+// Other work on this shared machine shows here (1-minute load average; 2 cores).
+static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
 async Task<ServerHeap.Reading> HeapAsync() => await ServerHeap.AfterFullCollectionAsync(app.ProcessId);
 
