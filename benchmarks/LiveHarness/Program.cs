@@ -7,7 +7,8 @@
 // Client mode: the views are real Blazor Server circuits driven over SignalR without a browser (CircuitClient),
 // plus a few Chromium watchers in the same rounds to check the clients' figures against real DOMs.
 //   dotnet run -c Release --project benchmarks/LiveHarness -- --clients 100,1000 [--watchers 3] [--rounds 10] [--profile]
-// --profile adds 3 saves at the last count under an EventPipe CPU-sampling trace and prints where the app's time went.
+// --profile adds 3 saves at the last count under an EventPipe CPU-sampling trace and prints where the app's time went;
+// --heap-types prints which objects the idle views hold (a heap walk per step; slow at 1,000 views).
 using System.Globalization;
 using CustomerDirectory.Browser.Tests;
 using CustomerDirectory.LiveHarness;
@@ -17,6 +18,7 @@ var watcherCounts = Counts(Arg("--watchers")) ?? (clientCounts is null ? [20, 50
 var rounds = int.Parse(Arg("--rounds") ?? "10", CultureInfo.InvariantCulture);
 var profiles = int.Parse(Arg("--profiles") ?? "2000", CultureInfo.InvariantCulture);
 var profile = args.Contains("--profile");
+var heapTypes = args.Contains("--heap-types");
 // The view everyone watches: by default the directory searched for the watched person (one row); the whole
 // directory, newest first (25 rows, the watched person on top), with --path "/customers?sort=created&desc=1".
 var watchedPath = Arg("--path") ?? "/customers?q=" + Writer.FirstName;
@@ -97,6 +99,7 @@ async Task RunClientModeAsync(int[] counts)
         await Task.Delay(3000);
         var baseline = await HeapAsync();
         var rssBaseline = app.ResidentBytes();
+        var baselineTypes = heapTypes ? await ServerHeap.TypesAsync(app.ProcessId) : null;
         Console.WriteLine(Invariant($"Baseline, no view open: live managed heap {baseline.LiveBytes / 1048576.0:F1} MB, heap {baseline.HeapBytes / 1048576.0:F1} MB, RSS {rssBaseline / 1048576.0:F0} MB"));
 
         foreach (var target in counts)
@@ -134,6 +137,19 @@ async Task RunClientModeAsync(int[] counts)
             var heap = readings.Select(x => x.HeapBytes).Order().ElementAt(1);
             var views = clients.Count + watchers.Count;
             Console.WriteLine(Invariant($"  memory per idle directory circuit: live managed heap {PerView(live - baseline.LiveBytes, views)} (readings {string.Join(", ", readings.Select(x => (x.LiveBytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture)))} MB), heap size {PerView(heap - baseline.HeapBytes, views)}, RSS {PerView(rss - rssBaseline, views)} (RSS {rss / 1048576.0:F0} MB); {idleBatches} render batches while idle"));
+
+            if (baselineTypes is not null)
+            {
+                // Which objects the idle views hold, per view: the types that grew most since the baseline.
+                var types = await ServerHeap.TypesAsync(app.ProcessId);
+                Console.WriteLine("  live objects per idle view, by type (growth since the baseline, top 20):");
+                foreach (var (type, (bytes, count)) in types
+                    .Select(p => (p.Key, (Bytes: p.Value.Bytes - baselineTypes.GetValueOrDefault(p.Key).Bytes, Count: p.Value.Count - baselineTypes.GetValueOrDefault(p.Key).Count)))
+                    .OrderByDescending(p => p.Item2.Bytes).Take(20))
+                {
+                    Console.WriteLine(Invariant($"    {bytes / 1024.0 / views,7:F1} KB {count / (double)views,7:F1} objects  {(type.Length > 110 ? type[..110] : type)}"));
+                }
+            }
 
             await RoundsAsync(clients, rounds, Invariant($"{rounds} saves"));
             if (profile && target == counts[^1])

@@ -47,4 +47,44 @@ public static class ServerHeap
             await processing;
         }
     }
+
+    /// <summary>
+    /// What the live objects are: forces a full collection with the heap walk on (GCHeapSnapshot, as dotnet-gcdump
+    /// asks for) and adds up the size and number of the objects of each type.
+    /// </summary>
+    public static async Task<Dictionary<string, (long Bytes, long Count)>> TypesAsync(int processId, CancellationToken ct = default)
+    {
+        var client = new DiagnosticsClient(processId);
+        using var session = await client.StartEventPipeSessionAsync(
+            [new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, (long)ClrTraceEventParser.Keywords.GCHeapSnapshot)],
+            requestRundown: false, circularBufferMB: 1024, ct);
+        using var source = new EventPipeEventSource(session.EventStream);
+        var sizes = new Dictionary<ulong, (long Bytes, long Count)>();
+        var names = new Dictionary<ulong, string>();
+        var walked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.Clr.GCBulkNode += e =>
+        {
+            for (var i = 0; i < e.Count; i++)
+            {
+                var node = e.Values(i);
+                var (bytes, count) = sizes.GetValueOrDefault(node.TypeID);
+                sizes[node.TypeID] = (bytes + (long)node.Size, count + 1);
+            }
+        };
+        source.Clr.TypeBulkType += e =>
+        {
+            for (var i = 0; i < e.Count; i++)
+            {
+                names[e.Values(i).TypeID] = e.Values(i).TypeName;
+            }
+        };
+        source.Clr.GCHeapStats += _ => walked.TrySetResult();
+        var processing = Task.Run(source.Process, ct);
+        await walked.Task.WaitAsync(TimeSpan.FromSeconds(120), ct);
+        await session.StopAsync(ct);
+        await processing;
+        return sizes
+            .GroupBy(p => names.GetValueOrDefault(p.Key, "?"))
+            .ToDictionary(g => g.Key, g => (g.Sum(p => p.Value.Bytes), g.Sum(p => p.Value.Count)));
+    }
 }
