@@ -193,12 +193,14 @@ async Task RoundsAsync(List<CircuitClient> clients, int n, string label)
     var batchesUntilSeen = new SortedDictionary<int, int>();
     var againstNeighbour = new Latencies();
     var cpu = 0.0;
+    var ownCpu = 0.0;
     for (var r = 0; r < n; r++)
     {
         var expected = NextName();
         var seen = clients.Select(c => c.Arm(expected)).ToArray();
         await Task.WhenAll(watchers.Select(w => w.ArmAsync(expected)));
         var cpuBefore = AppCpu.Milliseconds(app.ProcessId);
+        var ownBefore = AppCpu.Milliseconds(Environment.ProcessId);
         var t0 = await writer.SaveAsync(expected);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         var seenAt = new double[seen.Length];
@@ -227,6 +229,7 @@ async Task RoundsAsync(List<CircuitClient> clients, int n, string label)
         }
 
         cpu += AppCpu.Milliseconds(app.ProcessId) - cpuBefore;
+        ownCpu += AppCpu.Milliseconds(Environment.ProcessId) - ownBefore;
         foreach (var c in clients)
         {
             batchesUntilSeen[c.BatchesUntilSeen] = batchesUntilSeen.GetValueOrDefault(c.BatchesUntilSeen) + 1;
@@ -237,7 +240,7 @@ async Task RoundsAsync(List<CircuitClient> clients, int n, string label)
     }
 
     var views = clients.Count + watchers.Count;
-    Console.WriteLine(Invariant($"  {label}; app CPU {cpu / n:F0} ms per save until every view had it ({cpu / n / views:F1} ms per open view); load average {LoadAverage()}"));
+    Console.WriteLine(Invariant($"  {label}; app CPU {cpu / n:F0} ms per save until every view had it ({cpu / n / views:F1} ms per open view), this harness's own CPU {ownCpu / n:F0} ms on the same cores; load average {LoadAverage()}"));
     Console.WriteLine($"    Save → SignalR circuits' render batch with the new name: {fromClients}");
     Console.WriteLine($"    Save → their first render batch of any kind:             {firstBatch}");
     Console.WriteLine($"    Save → Chromium watchers' DOM (same saves):               {fromBrowsers}");
