@@ -22,5 +22,5 @@ public sealed class Latencies
 
     public override string ToString() => Count == 0
         ? "no observations"
-        : string.Create(CultureInfo.InvariantCulture, $"p50 {Percentile(0.5):F0} ms, p95 {Percentile(0.95):F0} ms, max {Percentile(1):F0} ms ({Count} observations{(Missing > 0 ? $", {Missing} never seen" : "")})");
+        : string.Create(CultureInfo.InvariantCulture, $"min {Percentile(0):F0} ms, p50 {Percentile(0.5):F0} ms, p95 {Percentile(0.95):F0} ms, max {Percentile(1):F0} ms ({Count} observations{(Missing > 0 ? $", {Missing} never seen" : "")})");
 }

@@ -194,6 +194,7 @@ async Task RoundsAsync(List<CircuitClient> clients, int n, string label)
     var againstNeighbour = new Latencies();
     var cpu = 0.0;
     var ownCpu = 0.0;
+    var (machineBusy, machineTotal, treeCpu) = (0.0, 0.0, 0.0);
     for (var r = 0; r < n; r++)
     {
         var expected = NextName();
@@ -201,6 +202,8 @@ async Task RoundsAsync(List<CircuitClient> clients, int n, string label)
         await Task.WhenAll(watchers.Select(w => w.ArmAsync(expected)));
         var cpuBefore = AppCpu.Milliseconds(app.ProcessId);
         var ownBefore = AppCpu.Milliseconds(Environment.ProcessId);
+        var machineBefore = AppCpu.Machine();
+        var treeBefore = AppCpu.TreeMilliseconds(Environment.ProcessId);
         var t0 = await writer.SaveAsync(expected);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         var seenAt = new double[seen.Length];
@@ -230,6 +233,10 @@ async Task RoundsAsync(List<CircuitClient> clients, int n, string label)
 
         cpu += AppCpu.Milliseconds(app.ProcessId) - cpuBefore;
         ownCpu += AppCpu.Milliseconds(Environment.ProcessId) - ownBefore;
+        treeCpu += AppCpu.TreeMilliseconds(Environment.ProcessId) - treeBefore;
+        var machineAfter = AppCpu.Machine();
+        machineBusy += machineAfter.Busy - machineBefore.Busy;
+        machineTotal += machineAfter.Total - machineBefore.Total;
         foreach (var c in clients)
         {
             batchesUntilSeen[c.BatchesUntilSeen] = batchesUntilSeen.GetValueOrDefault(c.BatchesUntilSeen) + 1;
@@ -240,7 +247,8 @@ async Task RoundsAsync(List<CircuitClient> clients, int n, string label)
     }
 
     var views = clients.Count + watchers.Count;
-    Console.WriteLine(Invariant($"  {label}; app CPU {cpu / n:F0} ms per save until every view had it ({cpu / n / views:F1} ms per open view), this harness's own CPU {ownCpu / n:F0} ms on the same cores; load average {LoadAverage()}"));
+    Console.WriteLine(Invariant($"  {label}; app CPU {cpu / n:F0} ms per save until every view had it ({cpu / n / views:F1} ms per open view), this harness's own CPU {ownCpu / n:F0} ms on the same cores"));
+    Console.WriteLine(Invariant($"    meanwhile the machine was {machineBusy / machineTotal * 100:F0} % busy: this run's processes (app, harness, Chromium, Playwright) {treeCpu / machineTotal * 100:F0} % of its CPU time, other work {Math.Max(0, machineBusy - treeCpu) / machineTotal * 100:F0} %"));
     Console.WriteLine($"    Save → SignalR circuits' render batch with the new name: {fromClients}");
     Console.WriteLine($"    Save → their first render batch of any kind:             {firstBatch}");
     Console.WriteLine($"    Save → Chromium watchers' DOM (same saves):               {fromBrowsers}");

@@ -90,7 +90,14 @@ public sealed class ServerProfile : IAsyncDisposable
         double? suspendedAt = null;
         foreach (var e in log.Events)
         {
-            if (e.EventName == "GC/SuspendEEStart")
+            if (e.EventName == "GC/Start")
+            {
+                gcs++;
+                continue;
+            }
+
+            // The sampler suspends the runtime too (every millisecond): only suspensions for a GC count as pauses.
+            if (e.EventName == "GC/SuspendEEStart" && Convert.ToInt32(e.PayloadByName("Reason"), CultureInfo.InvariantCulture) is 1 or 6)
             {
                 suspendedAt = e.TimeStampRelativeMSec;
                 continue;
@@ -99,7 +106,6 @@ public sealed class ServerProfile : IAsyncDisposable
             if (e.EventName == "GC/RestartEEStop" && suspendedAt is { } suspended)
             {
                 gcPauseMs += e.TimeStampRelativeMSec - suspended;
-                gcs++;
                 suspendedAt = null;
                 continue;
             }
@@ -155,7 +161,7 @@ public sealed class ServerProfile : IAsyncDisposable
 
         var duration = log.SessionDuration.TotalMilliseconds;
         var text = new StringBuilder();
-        text.AppendLine(Invariant($"  CPU profile of the app ({path}): {cpu} busy 1-ms samples over {duration / 1000:F1} s ({cpu / duration * 100:F0} % of one core; {Environment.ProcessorCount} cores), GC pauses {gcPauseMs:F0} ms in {gcs} collections"));
+        text.AppendLine(Invariant($"  CPU profile of the app ({path}): {cpu} busy samples over {duration / 1000:F1} s (shares only: on a busy machine the sampler skips ticks, so take totals from the app CPU figure), GC pauses {gcPauseMs:F0} ms in {gcs} collections"));
         foreach (var (name, count) in parts.OrderByDescending(p => p.Value))
         {
             text.AppendLine(Invariant($"    {count * 100.0 / cpu,5:F1} %  {name}"));
