@@ -144,8 +144,13 @@ public sealed partial class FilterTests() : BrowserSession(demoProfiles: 0)
 
     private static async Task AddConditionAsync(ILocator scope, string field, string op, string value)
     {
+        // A click returns once dispatched, not once the server has drawn the new line: until then "the last line" is
+        // the previous one, and filling it in would edit the wrong condition. Wait for the line to exist.
+        var lines = scope.GetByTestId("filter-condition");
+        var before = await lines.CountAsync();
         await scope.GetByTestId("add-condition").Last.ClickAsync();
-        await FillConditionAsync(scope.GetByTestId("filter-condition").Last, field, op, value);
+        await Expect(lines).ToHaveCountAsync(before + 1);
+        await FillConditionAsync(lines.Last, field, op, value);
     }
 
     private static async Task FillConditionAsync(ILocator line, string field, string op, string value)
