@@ -70,6 +70,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<SetupState>();
         services.AddSingleton<StaffAccess>();
         services.AddSingleton<Audit.AuditLog>();
+        services.AddSingleton<Transfer.Import.ImportService>();
         return services;
     }
 
