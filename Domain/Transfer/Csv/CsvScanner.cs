@@ -387,7 +387,8 @@ internal sealed class CsvScanner : IDisposable
         _segStart = _pos;
         ScanPlain();
         var tail = _buf.AsSpan(_segStart, _pos - _segStart);
-        var tailIsBlank = tail.IsWhiteSpace() && (_fieldTotal == closedLength || _field.AsSpan((int)Math.Min(closedLength, _fieldLen)).IsWhiteSpace());
+        var carried = (int)Math.Min(closedLength, _fieldLen);
+        var tailIsBlank = tail.IsWhiteSpace() && (_fieldTotal == closedLength || _field.AsSpan(carried, _fieldLen - carried).IsWhiteSpace());
         if (tailIsBlank)
         {
             _segStart = -1;
