@@ -16,7 +16,7 @@ public static class CsvSniffer
     /// <summary>
     /// Detects the encoding (BOMs for UTF-8 and UTF-16 LE/BE; else UTF-16 without BOM by its NUL pattern; else valid
     /// UTF-8; else Windows-1252) and the delimiter (comma, semicolon or tab: the one that splits the most of the first
-    /// records into as many values as the header, outside quotes).
+    /// records into as many values as the header, outside quotes; or the one that Excel's "sep=;" first line names).
     /// </summary>
     /// <param name="head">Up to the first <see cref="HeadLength"/> bytes of the file.</param>
     public static CsvFormat Detect(ReadOnlySpan<byte> head)
@@ -40,6 +40,11 @@ public static class CsvSniffer
             {
                 text = text[..lastBreak];
             }
+        }
+        var firstLine = text.AsSpan(0, Math.Max(0, text.AsSpan().IndexOfAny('\r', '\n')));
+        if (CsvSource.IsSeparatorHint(firstLine) && firstLine[4] is not ('"' or '\r' or '\n'))
+        {
+            return new CsvFormat(encoding, firstLine[4]);
         }
         return new CsvFormat(encoding, DetectDelimiter(text));
     }

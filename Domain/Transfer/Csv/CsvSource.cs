@@ -4,7 +4,7 @@ namespace CustomerDirectory.Domain.Transfer.Csv;
 
 /// <summary>A streamed CSV file: the header, then rows one at a time. Never buffers the whole file.</summary>
 /// <remarks>
-/// A row whose values are all blank (an empty line, or only delimiters and spaces, as spreadsheets leave at the end)
+/// A first line "sep=;" (written by Excel) is skipped. A row whose values are all blank (an empty line, or only delimiters and spaces, as spreadsheets leave at the end)
 /// is skipped and counted in <see cref="BlankLines"/>, not returned.
 /// </remarks>
 public sealed class CsvSource : IDisposable
@@ -109,7 +109,12 @@ public sealed class CsvSource : IDisposable
 
     private static (IReadOnlyList<string> Header, IReadOnlyList<string> Problems) ReadHeader(CsvScanner scanner, CsvLimits limits)
     {
-        if (!scanner.ReadRecord(limits.MaxColumns))
+        var found = scanner.ReadRecord(limits.MaxColumns);
+        if (found && IsSeparatorHint(scanner.Raw))
+        {
+            found = scanner.ReadRecord(limits.MaxColumns);
+        }
+        if (!found)
         {
             throw new CsvFileException(scanner.BlankLines == 0
                 ? "The file is empty."
@@ -136,6 +141,10 @@ public sealed class CsvSource : IDisposable
         }
         return CsvHeader.MakeUnique(scanner.Fields);
     }
+
+    /// <summary>Excel's "sep=;" first line, which names the delimiter (CsvSniffer reads it) and is not the header.</summary>
+    internal static bool IsSeparatorHint(ReadOnlySpan<char> line) =>
+        line.Length == 5 && line.StartsWith("sep=", StringComparison.OrdinalIgnoreCase);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

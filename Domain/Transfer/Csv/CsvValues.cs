@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -15,6 +16,8 @@ public static class CsvValues
     private const int MaxExcelSerial = 99_999;
 
     private static readonly DateOnly ExcelEpoch = new(1899, 12, 30);
+
+    private static readonly SearchValues<char> Invisible = SearchValues.Create("\0\u200B\u200C\u200D\u2060\uFEFF");
 
     private static readonly Dictionary<string, bool> YesNo = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -37,7 +40,7 @@ public static class CsvValues
             return null;
         }
         var text = cell;
-        if (text.AsSpan().IndexOfAny('\0', '\u200B', '\u200C') >= 0 || text.AsSpan().IndexOfAny('\u200D', '\u2060', '\uFEFF') >= 0)
+        if (text.AsSpan().ContainsAny(Invisible))
         {
             text = RemoveInvisible(text);
         }

@@ -73,6 +73,16 @@ public class CsvSnifferTests
     }
 
     [Fact]
+    public void Detect_ExcelSeparatorLine_NamesTheDelimiter()
+    {
+        var head = Encoding.UTF8.GetBytes("sep=;\r\nName;Note\r\nAnn;a,b,c\r\n");
+
+        var format = CsvSniffer.Detect(head);
+
+        Assert.Equal(';', format.Delimiter);
+    }
+
+    [Fact]
     public void Detect_StreamIsRewound_SoTheSourceReadsFromTheStart()
     {
         using var stream = File.OpenRead(CsvFixtures.PathOf("utf8-bom.csv"));

@@ -303,6 +303,18 @@ public class CsvSourceTests
     }
 
     [Fact]
+    public void Open_ExcelSeparatorLine_IsNotTheHeader()
+    {
+        using var source = CsvFixtures.OpenText("sep=;\r\nName;Note\r\nAnn;a,b\r\n", ';');
+
+        var rows = CsvFixtures.ReadAll(source);
+
+        Assert.Equal(["Name", "Note"], source.Header);
+        Assert.Equal(["Ann", "a,b"], rows[0].Fields);
+        Assert.Equal(3, rows[0].Line);
+    }
+
+    [Fact]
     public void ReadRows_RaggedRows_PadsShortRowsAndRejectsLongOnes()
     {
         using var source = CsvFixtures.OpenDetected("ragged-rows.csv");
