@@ -25,6 +25,26 @@ internal static class ExportEndpoints
 
     public static string GroupPath(int groupId) => string.Create(CultureInfo.InvariantCulture, $"/export/groups/{groupId}.csv");
 
+    /// <summary>The download address of the directory as shown (relative, like the app's other links), without columns.</summary>
+    public static string CustomersAddress(FilterDefinition? filter, string? text)
+    {
+        var query = new List<string>();
+        if (filter is { IsEmpty: false })
+        {
+            query.Add("f=" + filter.ToUrlToken());
+        }
+
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            query.Add("q=" + Uri.EscapeDataString(text.Trim()));
+        }
+
+        return CustomersPath[1..] + (query.Count == 0 ? "" : "?" + string.Join("&", query));
+    }
+
+    /// <summary>A group's download address (relative), without columns.</summary>
+    public static string GroupAddress(int groupId) => GroupPath(groupId)[1..];
+
     public static IEndpointRouteBuilder MapExportEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var export = endpoints.MapGroup("/export").RequireAuthorization(nameof(Permission.Export));
