@@ -64,6 +64,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<Views.SavedViewService>();
         services.AddSingleton<Groups.GroupEngine>();
         services.AddSingleton<Groups.GroupService>();
+        services.AddSingleton<Transfer.ExportService>();
         services.AddHostedService<Groups.GroupStartup>();
         services.AddSingleton<Jobs.JobRunLog>();
         services.AddSingleton<DemoDataSeeder>();
