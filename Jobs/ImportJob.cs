@@ -38,6 +38,6 @@ internal sealed class QuartzImportLauncher(ISchedulerFactory schedulers) : IImpo
             .UsingJobData(ImportJob.ImportIdKey, importId)
             .StartNow()
             .Build();
-        await scheduler.ScheduleJob(trigger, ct);
+        await scheduler.ScheduleJob(trigger, new ScheduleJobOptions(), ct);
     }
 }
