@@ -2,6 +2,7 @@ using CustomerDirectory.Jobs;
 using CustomerDirectory.App.Account;
 using CustomerDirectory.App.Components;
 using CustomerDirectory.App.Hosting;
+using CustomerDirectory.App.Transfer;
 using CustomerDirectory.Domain;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Staff;
@@ -84,6 +85,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapBlazorScript();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapAccountEndpoints();
+app.MapExportEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

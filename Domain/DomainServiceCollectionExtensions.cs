@@ -64,12 +64,14 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<Views.SavedViewService>();
         services.AddSingleton<Groups.GroupEngine>();
         services.AddSingleton<Groups.GroupService>();
+        services.AddSingleton<Transfer.ExportService>();
         services.AddHostedService<Groups.GroupStartup>();
         services.AddSingleton<Jobs.JobRunLog>();
         services.AddSingleton<DemoDataSeeder>();
         services.AddSingleton<SetupState>();
         services.AddSingleton<StaffAccess>();
         services.AddSingleton<Audit.AuditLog>();
+        services.AddSingleton<Transfer.Import.ImportService>();
         return services;
     }
 

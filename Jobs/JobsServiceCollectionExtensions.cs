@@ -52,7 +52,10 @@ public static class JobsServiceCollectionExtensions
                 .WithCronSchedule(options.BackstopCron, c => c.InTimeZone(merchant.TimeZone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
                 // A failed night is retried after 1, 2, 4, 8 and 16 minutes; the sweep needs none (it runs again in a minute).
                 .WithRetryPolicy(RetryPolicy.Exponential(5, TimeSpan.FromMinutes(1), 2, TimeSpan.FromMinutes(30))));
+
+            q.AddJob<ImportJob>(j => j.WithIdentity(ImportJob.Key).StoreDurably().RequestRecovery().WithDescription("Runs the imports people start, one at a time"));
         });
+        services.AddSingleton<Domain.Transfer.Import.IImportLauncher, QuartzImportLauncher>();
         services.AddHostedService<InterruptedRunsMarker>(); // before the scheduler starts running anything
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

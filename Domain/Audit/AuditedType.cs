@@ -59,6 +59,9 @@ internal sealed class AuditedType
     public static IReadOnlySet<Type> NotAudited { get; } = new HashSet<Type>
     {
         typeof(GroupMember), typeof(Jobs.JobRun), typeof(AuditEntry), typeof(IdentityUserToken<string>),
+        // An import's bookkeeping: the import itself writes its own lines (started, finished, undone), and each
+        // profile it creates or changes is logged as such.
+        typeof(Transfer.Import.ImportRun), typeof(Transfer.Import.ImportChange), typeof(Transfer.Import.ImportReject),
     };
 
     /// <summary>Rows that link two records; the capture groups them into one line per profile, role or person.</summary>

@@ -43,13 +43,26 @@ public enum ChangeKind
 
     /// <summary>Staff, their roles or the roles' permissions changed: open screens re-check what their person may do.</summary>
     StaffChanged,
+
+    /// <summary>
+    /// A batch of profiles was created, updated or removed by an import or its undo (<see cref="ChangeEvent.CustomerIds"/>):
+    /// one event per batch, so that read models refresh them together and screens refresh once.
+    /// </summary>
+    ProfilesImported,
+
+    /// <summary>An import was uploaded, progressed, finished or was undone (the Import page follows it).</summary>
+    ImportsChanged,
 }
 
 /// <summary>
 /// One committed change. <see cref="Sequence"/> increases by one per event, so a subscriber that sees a jump knows it
 /// missed something and must resynchronise (reload) instead of patching.
 /// </summary>
-public sealed record ChangeEvent(long Sequence, ChangeKind Kind, int? CustomerId, DateTime AtUtc, int? GroupId = null);
+public sealed record ChangeEvent(long Sequence, ChangeKind Kind, int? CustomerId, DateTime AtUtc, int? GroupId = null, IReadOnlyList<int>? CustomerIds = null)
+{
+    /// <summary>Whether the event is about this profile (alone, or in a batch).</summary>
+    public bool Concerns(int customerId) => CustomerId == customerId || (CustomerIds is { } ids && ids.Contains(customerId));
+}
 
 /// <summary>
 /// The change feed: every service publishes here after its transaction commits; screens subscribe to stay current.
@@ -70,9 +83,22 @@ public sealed class ChangeFeed(TimeProvider clock, ILogger<ChangeFeed> logger, I
     /// <summary>The sequence of the last published event.</summary>
     public long LastSequence => Interlocked.Read(ref _sequence);
 
-    public void Publish(ChangeKind kind, int? customerId = null, int? groupId = null)
+    public void Publish(ChangeKind kind, int? customerId = null, int? groupId = null) =>
+        Deliver(new ChangeEvent(Interlocked.Increment(ref _sequence), kind, customerId, clock.GetUtcNow().UtcDateTime, groupId));
+
+    /// <summary>One event for a batch of profiles (an import's batch, its undo).</summary>
+    public void PublishMany(ChangeKind kind, IReadOnlyList<int> customerIds)
     {
-        var change = new ChangeEvent(Interlocked.Increment(ref _sequence), kind, customerId, clock.GetUtcNow().UtcDateTime, groupId);
+        ArgumentNullException.ThrowIfNull(customerIds);
+        if (customerIds.Count > 0)
+        {
+            Deliver(new ChangeEvent(Interlocked.Increment(ref _sequence), kind, null, clock.GetUtcNow().UtcDateTime, null, [.. customerIds]));
+        }
+    }
+
+    private void Deliver(ChangeEvent change)
+    {
+        var (kind, customerId) = (change.Kind, change.CustomerId);
         // Handlers run for nobody: the writer's identity must not leak into work they start for another screen.
         using var _ = Staff.StaffAccess.As(null);
         foreach (var applier in _appliers)

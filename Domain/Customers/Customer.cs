@@ -227,6 +227,19 @@ public sealed class Customer
         return true;
     }
 
+    /// <summary>Puts a channel's consent back exactly as it was (an import's undo).</summary>
+    internal void RestoreConsent(ConsentChannel channel, ChannelConsent consent)
+    {
+        if (channel == ConsentChannel.Email)
+        {
+            EmailConsent = consent;
+        }
+        else
+        {
+            SmsConsent = consent;
+        }
+    }
+
     private void Apply(CustomerInput input, DateTime nowUtc)
     {
         input.EnsureValid();

@@ -65,6 +65,14 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
     /// <summary>The audit log (append-only).</summary>
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
 
+    public DbSet<Transfer.Import.ImportRun> ImportRuns => Set<Transfer.Import.ImportRun>();
+
+    /// <summary>What each import did to each profile, for its undo.</summary>
+    public DbSet<Transfer.Import.ImportChange> ImportChanges => Set<Transfer.Import.ImportChange>();
+
+    /// <summary>The rows each import rejected or skipped, for its report.</summary>
+    public DbSet<Transfer.Import.ImportReject> ImportRejects => Set<Transfer.Import.ImportReject>();
+
     /// <summary>Throws <see cref="NotFoundException.Profile"/> unless the profile exists (checked inside the caller's transaction).</summary>
     public async Task EnsureCustomerExistsAsync(int customerId, CancellationToken ct)
     {

@@ -96,6 +96,9 @@ public sealed class GroupEngine : IDisposable
             case ChangeKind.ConsentChanged when change.CustomerId is { } id:
                 Enqueue([id], MembershipCause.ConsentChange);
                 break;
+            case ChangeKind.ProfilesImported when change.CustomerIds is { } ids:
+                Enqueue(ids, MembershipCause.Import);
+                break;
             case ChangeKind.DefinitionsChanged:
                 // A tag, list, field or option was deleted or changed: any rule may now mean something else.
                 lock (_queueLock)

@@ -1,6 +1,6 @@
 // A timing harness for the directory's hot paths on a real SQLite file. It prints numbers; it asserts nothing.
 //
-//   dotnet run -c Release --project benchmarks/Benchmarks -- [--data FOLDER] [--seed N] [--engine | --groups]
+//   dotnet run -c Release --project benchmarks/Benchmarks -- [--data FOLDER] [--seed N] [--engine | --groups | --export]
 //
 // With --data, it measures the database in FOLDER (e.g. one made by `App -- --seed-demo 1000000`); otherwise it
 // seeds N demo profiles (default 100,000) into a temp folder first. Either way it adds one profile with 5,000
@@ -35,6 +35,13 @@ if (args.Contains("--groups"))
 {
     // The groups' table (docs/performance.md): run against a copy of a seeded folder; it adds 50 groups.
     await CustomerDirectory.Benchmarks.GroupHarness.RunAsync(provider);
+    return;
+}
+
+if (args.Contains("--export"))
+{
+    // The export's figures (docs/performance.md): every profile of a seeded folder to a null stream, e.g. --data /tmp/seed1m/data.
+    await CustomerDirectory.Benchmarks.ExportHarness.RunAsync(provider);
     return;
 }
 

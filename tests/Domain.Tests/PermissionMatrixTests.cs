@@ -100,6 +100,9 @@ public sealed class PermissionMatrixTests : DatabaseTest
         ["GroupService.RemoveMembersAsync"] = Permission.ManageManualGroups,
         ["GroupService.SetBusinessTypeAsync"] = Permission.ManageSettings,
         ["GroupService.EnsurePredefinedAsync"] = Permission.ManageSettings,
+        ["ExportService.ColumnsAsync"] = Permission.Export,
+        ["ExportService.CountAsync"] = Permission.Export,
+        ["ExportService.WriteCsvAsync"] = Permission.Export,
         ["AuditLog.SearchAsync"] = Permission.ViewAuditLog,
         ["AuditLog.ForCustomerAsync"] = Permission.ViewAuditLog,
         ["AuditLog.ActorsAsync"] = Permission.ViewAuditLog,
@@ -116,6 +119,17 @@ public sealed class PermissionMatrixTests : DatabaseTest
         ["StaffRoleService.SetPermissionsAsync"] = Permission.ManageStaff,
         ["StaffRoleService.SetPermissionAsync"] = Permission.ManageStaff,
         ["StaffRoleService.DeleteAsync"] = Permission.ManageStaff,
+        ["ImportService.UploadAsync"] = Permission.Import,
+        ["ImportService.DraftAsync"] = Permission.Import,
+        ["ImportService.PreviewAsync"] = Permission.Import,
+        ["ImportService.StartAsync"] = Permission.Import,
+        ["ImportService.RunAsync"] = Permission.Import,
+        ["ImportService.CancelAsync"] = Permission.Import,
+        ["ImportService.DiscardAsync"] = Permission.Import,
+        ["ImportService.ListAsync"] = Permission.Import,
+        ["ImportService.GetAsync"] = Permission.Import,
+        ["ImportService.WriteReportAsync"] = Permission.Import,
+        ["ImportService.UndoAsync"] = Permission.Import,
     };
 
     /// <summary>

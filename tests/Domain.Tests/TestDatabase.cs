@@ -40,6 +40,8 @@ public sealed class TestDatabase : IAsyncDisposable
             .AddLogging()
             .AddSingleton<TimeProvider>(new ManualClock(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero)))
             .AddSingleton(new StaffAccessOptions(StaffActor.System)) // tests act as Directory unless they say whom (StaffAccess.As)
+            .AddSingleton<RecordingImportLauncher>()
+            .AddSingleton<CustomerDirectory.Domain.Transfer.Import.IImportLauncher>(sp => sp.GetRequiredService<RecordingImportLauncher>()) // the app starts imports with Quartz (Jobs); tests run them themselves
             .AddDomain(configuration);
         services.AddStaffAccounts();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
@@ -95,6 +97,18 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             // A leftover temp folder is harmless; never fail a test over it.
         }
+    }
+}
+
+/// <summary>Notes which imports were started; the test then runs them with <c>ImportService.RunAsync</c>, as the job would.</summary>
+public sealed class RecordingImportLauncher : CustomerDirectory.Domain.Transfer.Import.IImportLauncher
+{
+    public List<int> Started { get; } = [];
+
+    public Task EnqueueAsync(int importId, CancellationToken ct)
+    {
+        Started.Add(importId);
+        return Task.CompletedTask;
     }
 }
 

@@ -128,6 +128,8 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
                     _pending.Add(pendingId);
                 }
 
+                _pending.UnionWith(change.CustomerIds ?? []);
+
                 return;
             }
 
@@ -137,14 +139,15 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
                 {
                     RefreshDefinitions();
                 }
-                else if (change.CustomerId is { } id)
+                else if (change.CustomerId is not null || change.CustomerIds is { Count: > 0 })
                 {
-                    _pending.Add(id);
-                    foreach (var pendingId in _pending.ToArray())
+                    if (change.CustomerId is { } id)
                     {
-                        Refresh(pendingId);
-                        _pending.Remove(pendingId);
+                        _pending.Add(id);
                     }
+
+                    _pending.UnionWith(change.CustomerIds ?? []);
+                    RefreshPending();
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -207,11 +210,7 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
             _ready = true;
             try
             {
-                foreach (var id in _pending.ToArray())
-                {
-                    Refresh(id);
-                    _pending.Remove(id);
-                }
+                RefreshPending();
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -225,21 +224,37 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
         logger.LogInformation("Profile index built: {Count} profiles in {Seconds:F1} s ({Phases}), about {Megabytes} MB", _count, watch.Elapsed.TotalSeconds, BuildPhases, MemoryBytes / 1_000_000);
     }
 
-    /// <summary>Re-reads one profile from the database and swaps its values in.</summary>
-    private void Refresh(int customerId)
+    /// <summary>
+    /// Re-reads the pending profiles from the database (one connection, in chunks) and swaps their values in; each
+    /// one leaves <see cref="_pending"/> once stored, so what fails is retried with the next change.
+    /// </summary>
+    private void RefreshPending()
     {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
         using var db = dbFactory.CreateDbContext();
         var connection = db.Database.GetDbConnection();
         connection.Open();
-        var row = ProfileRow.Read(connection, customerId);
-        _lock.EnterWriteLock();
-        try
+        foreach (var chunk in _pending.Order().Chunk(500))
         {
-            Store(customerId, row);
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
+            var rows = chunk.Select(id => (Id: id, Row: ProfileRow.Read(connection, id))).ToList();
+            _lock.EnterWriteLock();
+            try
+            {
+                foreach (var (id, row) in rows)
+                {
+                    Store(id, row);
+                }
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+
+            _pending.ExceptWith(chunk);
         }
     }
 

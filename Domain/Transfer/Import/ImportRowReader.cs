@@ -1,0 +1,260 @@
+using System.Globalization;
+using CustomerDirectory.Domain.Customers;
+using CustomerDirectory.Domain.CustomFields;
+using CustomerDirectory.Domain.Tags;
+using CustomerDirectory.Domain.Transfer.Csv;
+
+namespace CustomerDirectory.Domain.Transfer.Import;
+
+/// <summary>One row of the file, read into values (nothing is looked up or written yet).</summary>
+internal sealed class ImportRow
+{
+    public required long Line { get; init; }
+
+    public required string Raw { get; init; }
+
+    /// <summary>Contact fields by <see cref="ImportTarget"/> name; present only when a column maps there (null: blank cell).</summary>
+    public Dictionary<ImportTarget, string?> Text { get; } = [];
+
+    public bool HasBirthday { get; set; }
+
+    public DateOnly? Birthday { get; set; }
+
+    /// <summary>Cleaned tag names; null when no column maps to tags.</summary>
+    public List<string>? Tags { get; set; }
+
+    public bool? EmailConsent { get; set; }
+
+    public bool? SmsConsent { get; set; }
+
+    /// <summary>Custom field id → its values for this row (an empty list: a blank cell).</summary>
+    public Dictionary<int, List<ImportFieldValue>> Custom { get; } = [];
+
+    public string? EmailKey => Text.TryGetValue(ImportTarget.Email, out var email) ? ContactRules.NormalizeEmail(email) : null;
+
+    public string? PhoneKey => Text.TryGetValue(ImportTarget.Phone, out var phone) ? ContactRules.PhoneKey(phone) : null;
+
+    /// <summary>The profile form this row gives on its own (a new profile), or over <paramref name="existing"/> (an update).</summary>
+    public CustomerInput ToInput(Customer? existing, bool blanksErase)
+    {
+        string? Pick(ImportTarget target, string? current) =>
+            Text.TryGetValue(target, out var value) && (value is not null || blanksErase || existing is null) ? value : current;
+
+        return new CustomerInput
+        {
+            FirstName = Pick(ImportTarget.FirstName, existing?.FirstName),
+            LastName = Pick(ImportTarget.LastName, existing?.LastName),
+            Email = Pick(ImportTarget.Email, existing?.Email),
+            Phone = Pick(ImportTarget.Phone, existing?.Phone),
+            AddressLine = Pick(ImportTarget.AddressLine, existing?.AddressLine),
+            PostalCode = Pick(ImportTarget.PostalCode, existing?.PostalCode),
+            City = Pick(ImportTarget.City, existing?.City),
+            Country = Pick(ImportTarget.Country, existing?.Country),
+            Birthday = HasBirthday && (Birthday is not null || blanksErase || existing is null) ? Birthday : existing?.Birthday,
+        };
+    }
+}
+
+/// <summary>
+/// Reads records into <see cref="ImportRow"/>s by the mapping: every value parsed and checked, or the row's reason
+/// for rejection naming the column and the text. Nothing outside the mapping is ever read from the file.
+/// </summary>
+internal sealed class ImportRowReader
+{
+    private static readonly char[] ListSeparators = [',', ';', '|'];
+
+    private readonly ImportSettings _settings;
+    private readonly IReadOnlyList<string> _header;
+    private readonly Dictionary<int, CustomField> _fields;
+
+    public ImportRowReader(ImportSettings settings, IReadOnlyList<string> header, IEnumerable<CustomField> fields)
+    {
+        _settings = settings;
+        _header = header;
+        _fields = fields.ToDictionary(f => f.Id);
+    }
+
+    /// <summary>The row, or why it cannot be imported.</summary>
+    public (ImportRow? Row, string? Error) Read(CsvRecord record)
+    {
+        if (record.Error is not null)
+        {
+            return (null, record.Error);
+        }
+
+        var row = new ImportRow { Line = record.Line, Raw = record.Raw };
+        foreach (var column in _settings.Columns)
+        {
+            if (column.Target == ImportTarget.Ignore || column.Column < 0 || column.Column >= record.Fields.Count)
+            {
+                continue;
+            }
+
+            var cell = CsvFormula.Restore(CsvValues.Clean(record.Fields[column.Column]));
+            if (ReadCell(row, column, cell) is { } error)
+            {
+                var name = column.Column < _header.Count ? _header[column.Column] : $"Column {column.Column + 1}";
+                return (null, $"{name}: {error}");
+            }
+        }
+
+        return (row, null);
+    }
+
+    private string? ReadCell(ImportRow row, ImportColumn column, string? cell)
+    {
+        switch (column.Target)
+        {
+            case ImportTarget.FirstName or ImportTarget.LastName or ImportTarget.Email or ImportTarget.Phone
+                or ImportTarget.AddressLine or ImportTarget.PostalCode or ImportTarget.City or ImportTarget.Country:
+                row.Text[column.Target] = cell;
+                return null;
+            case ImportTarget.FullName:
+                var (first, last) = SplitName(cell);
+                row.Text[ImportTarget.FirstName] = first;
+                row.Text[ImportTarget.LastName] = last;
+                return null;
+            case ImportTarget.Birthday:
+                var date = CsvValues.ParseDate(cell, _settings.DateOrder);
+                row.HasBirthday = true;
+                row.Birthday = date.Value;
+                return date.Error;
+            case ImportTarget.Tags:
+                row.Tags ??= [];
+                foreach (var name in Split(cell))
+                {
+                    try
+                    {
+                        row.Tags.Add(Tag.Clean(name));
+                    }
+                    catch (DomainException e)
+                    {
+                        return $"{e.Message} (“{Shorten(name)}”)";
+                    }
+                }
+
+                return null;
+            case ImportTarget.EmailConsent or ImportTarget.SmsConsent:
+                var yes = CsvValues.ParseYesNo(cell);
+                if (column.Target == ImportTarget.EmailConsent)
+                {
+                    row.EmailConsent = yes.Value;
+                }
+                else
+                {
+                    row.SmsConsent = yes.Value;
+                }
+
+                return yes.Error;
+            case ImportTarget.CustomField when column.CustomFieldId is { } fieldId && _fields.TryGetValue(fieldId, out var field):
+                var (values, error) = ReadCustom(field, cell);
+                row.Custom[fieldId] = values;
+                return error;
+            case ImportTarget.CustomField:
+                return "this custom field was deleted; choose the column's field again.";
+            default:
+                return null;
+        }
+    }
+
+    private (List<ImportFieldValue> Values, string? Error) ReadCustom(CustomField field, string? cell)
+    {
+        if (cell is null)
+        {
+            return ([], null);
+        }
+
+        switch (field.Type)
+        {
+            case CustomFieldType.Toggle:
+                var flag = CsvValues.ParseYesNo(cell);
+                return flag.Value is { } f ? ([new(f, null, null, null, null)], flag.Error) : ([], flag.Error);
+            case CustomFieldType.Select:
+                return Option(field, cell) is { } option
+                    ? ([new(null, option, null, null, null)], null)
+                    : ([], $"“{Shorten(cell)}” is not one of the choices of {field.Name}.");
+            case CustomFieldType.MultiSelect:
+                var chosen = new List<ImportFieldValue>();
+                foreach (var label in Split(cell))
+                {
+                    if (Option(field, label) is not { } id)
+                    {
+                        return ([], $"“{Shorten(label)}” is not one of the choices of {field.Name}.");
+                    }
+
+                    if (chosen.All(c => c.OptionId != id))
+                    {
+                        chosen.Add(new(null, id, null, null, null));
+                    }
+                }
+
+                return (chosen, null);
+            case CustomFieldType.Text:
+                return cell.Length > CustomFieldService.TextMaxLength
+                    ? ([], $"{field.Name} can be at most {CustomFieldService.TextMaxLength} characters.")
+                    : ([new(null, null, cell, null, null)], null);
+            case CustomFieldType.Number:
+                if (!TryParseNumber(cell, out var number))
+                {
+                    return ([], $"“{Shorten(cell)}” is not a number.");
+                }
+
+                return Math.Abs(number) >= CustomFieldService.NumberLimit
+                    ? ([], $"{field.Name} must be between -1,000,000,000,000 and 1,000,000,000,000.")
+                    : ([new(null, null, null, (double)number, null)], null);
+            case CustomFieldType.Date:
+                var date = CsvValues.ParseDate(cell, _settings.DateOrder);
+                if (date.Error is not null || date.Value is not { } d)
+                {
+                    return ([], date.Error);
+                }
+
+                return d.Year is < 1900 or > 2200
+                    ? ([], $"{field.Name} must be a date between 1900 and 2200.")
+                    : ([new(null, null, null, null, d)], null);
+            default:
+                return ([], $"{field.Name} cannot be imported.");
+        }
+    }
+
+    private static int? Option(CustomField field, string label)
+    {
+        var key = ContactRules.Fold(label);
+        return field.Options.FirstOrDefault(o => ContactRules.Fold(o.Label) == key)?.Id;
+    }
+
+    /// <summary>"1 234,5", "1,234.5", "-3.25": a space or a separator followed by three digits groups thousands.</summary>
+    internal static bool TryParseNumber(string text, out decimal value)
+    {
+        var compact = text.Replace(" ", "", StringComparison.Ordinal).Replace("\u00A0", "", StringComparison.Ordinal).Replace("\u202F", "", StringComparison.Ordinal);
+        var comma = compact.LastIndexOf(',');
+        var dot = compact.LastIndexOf('.');
+        if (comma >= 0 && dot >= 0)
+        {
+            // Both: the last one is the decimal separator.
+            compact = comma > dot ? compact.Replace(".", "", StringComparison.Ordinal).Replace(',', '.') : compact.Replace(",", "", StringComparison.Ordinal);
+        }
+        else if (comma >= 0)
+        {
+            compact = compact.Count(c => c == ',') == 1 ? compact.Replace(',', '.') : compact.Replace(",", "", StringComparison.Ordinal);
+        }
+
+        return decimal.TryParse(compact, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
+    }
+
+    internal static (string? First, string? Last) SplitName(string? full)
+    {
+        if (full is null)
+        {
+            return (null, null);
+        }
+
+        var space = full.LastIndexOf(' ');
+        return space < 0 ? (full, null) : (ContactRules.Clean(full[..space]), ContactRules.Clean(full[(space + 1)..]));
+    }
+
+    private static string[] Split(string? cell) =>
+        cell is null ? [] : cell.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
+}

@@ -1,0 +1,259 @@
+using System.Text;
+using CustomerDirectory.Domain.Consent;
+using CustomerDirectory.Domain.Customers;
+using CustomerDirectory.Domain.CustomFields;
+using CustomerDirectory.Domain.Groups;
+using CustomerDirectory.Domain.Tags;
+using CustomerDirectory.Domain.Transfer.Import;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerDirectory.Domain.Tests.Transfer.Import;
+
+public sealed class ImportServiceTests : DatabaseTest
+{
+    private ImportService Imports => Db.Get<ImportService>();
+
+    private async Task<ImportDraft> UploadAsync(string csv, string name = "customers.csv", Encoding? encoding = null)
+    {
+        await using var stream = new MemoryStream((encoding ?? new UTF8Encoding(false)).GetBytes(csv));
+        return await Imports.UploadAsync(stream, name);
+    }
+
+    /// <summary>Upload, preview, start and run (as the background job would), with the suggested settings adjusted.</summary>
+    private async Task<(ImportPreview Preview, ImportRunView Run)> ImportAsync(string csv, Func<ImportSettings, ImportSettings>? adjust = null)
+    {
+        var draft = await UploadAsync(csv);
+        var settings = adjust?.Invoke(draft.Suggested) ?? draft.Suggested;
+        var preview = await Imports.PreviewAsync(draft.Id, settings);
+        await Imports.StartAsync(draft.Id, settings);
+        Assert.Contains(draft.Id, Db.Get<RecordingImportLauncher>().Started);
+        await Imports.RunAsync(draft.Id);
+        return (preview, await Imports.GetAsync(draft.Id));
+    }
+
+    private async Task<List<Customer>> AllAsync()
+    {
+        await using var db = Db.NewContext();
+        return await db.Customers.AsNoTracking().OrderBy(c => c.Id).ToListAsync();
+    }
+
+    [Fact]
+    public async Task The_mapping_is_suggested_from_the_header_and_ids_totals_and_dates_are_never_mapped()
+    {
+        var draft = await UploadAsync("Id,Prénom,Nom,E-mail Address,Téléphone,TotalSpent,CreatedAt,Ville,Tags,Favourite colour\n1,Ada,Lovelace,ada@example.com,0601020304,99,2020-01-01,Lyon,vip,red\n");
+
+        var targets = draft.Suggested.Columns.Select(c => c.Target).ToList();
+        Assert.Equal(
+            [ImportTarget.Ignore, ImportTarget.FirstName, ImportTarget.LastName, ImportTarget.Email, ImportTarget.Phone, ImportTarget.Ignore, ImportTarget.Ignore, ImportTarget.City, ImportTarget.Tags, ImportTarget.Ignore],
+            targets);
+        Assert.Equal("Favourite colour", draft.Header[^1]);
+        Assert.Equal("Ada", draft.Sample.Single()[1]);
+    }
+
+    [Fact]
+    public async Task The_preview_says_exactly_what_the_run_then_does_and_the_report_lists_every_rejected_row()
+    {
+        await Db.AddAsync(CustomerBuilder.ACustomer().Named("Grace", "Hopper").WithEmail("grace@example.com"));
+        const string Csv = """
+            First name,Last name,Email,City
+            Ada,Lovelace,ada@example.com,London
+            Grace,Hopper, GRACE@Example.com ,Arlington
+            Ada,Lovelace,ADA@example.com,Paris
+            Alan,,alan@example.com,Wilmslow
+            Bad,Email,not-an-email,Nowhere
+            Linus,Torvalds,linus@example.com,Portland
+            """;
+
+        var (preview, run) = await ImportAsync(Csv, s => s with { Duplicates = DuplicatePolicy.Skip });
+
+        Assert.Equal((6L, 2, 0, 2, 2), (preview.Rows, preview.ToCreate, preview.ToUpdate, preview.ToSkip, preview.ToReject));
+        Assert.Equal((2, 0, 2, 2), (run.Created, run.Updated, run.Skipped, run.Rejected));
+        Assert.Equal(ImportStatus.Completed, run.Status);
+        var people = await AllAsync();
+        Assert.Equal(["Hopper", "Lovelace", "Torvalds"], people.Select(p => p.LastName).Order());
+        Assert.Equal("London", people.Single(p => p.LastName == "Lovelace").City); // the later duplicate line was skipped
+        Assert.Equal(CustomerSource.Imported, people.Single(p => p.LastName == "Torvalds").Source);
+        Assert.Null(people.Single(p => p.LastName == "Hopper").City); // skipped: left as it was
+
+        Assert.Equal([3L, 4L, 5L, 6L], preview.Problems.Select(p => p.Line));
+        Assert.Contains("Last name is required", preview.Problems.Single(p => p.Line == 5).Reason, StringComparison.Ordinal);
+        Assert.Contains("line 2 of this file", preview.Problems.Single(p => p.Line == 4).Reason, StringComparison.Ordinal);
+
+        using var report = new MemoryStream();
+        await Imports.WriteReportAsync(run.Id, report);
+        var text = Encoding.UTF8.GetString(report.ToArray());
+        Assert.StartsWith("\uFEFFLine,Outcome,Reason,Original row", text, StringComparison.Ordinal);
+        Assert.Contains("6,rejected,", text, StringComparison.Ordinal);
+        Assert.Contains("Bad,Email,not-an-email,Nowhere", text, StringComparison.Ordinal);
+        Assert.Equal(5, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task An_update_fills_in_but_never_blanks_a_value_unless_asked()
+    {
+        var id = await Db.AddAsync(CustomerBuilder.ACustomer().Named("Grace", "Hopper").WithEmail("grace@example.com").WithPhone("+33 6 11 22 33 44"));
+        const string Csv = "Email,Phone,City\ngrace@example.com,,Arlington\n";
+
+        var (_, run) = await ImportAsync(Csv, s => s with { Duplicates = DuplicatePolicy.Update });
+        var grace = await Db.Customers.GetAsync(id);
+        Assert.Equal((1, 0), (run.Updated, run.Created));
+        Assert.Equal("Arlington", grace.City);
+        Assert.Equal("+33 6 11 22 33 44", grace.Phone);
+
+        await ImportAsync(Csv, s => s with { Duplicates = DuplicatePolicy.Update, BlanksErase = true });
+        Assert.Null((await Db.Customers.GetAsync(id)).Phone);
+    }
+
+    [Fact]
+    public async Task An_import_never_resubscribes_someone_who_unsubscribed_and_marks_new_consent_as_imported()
+    {
+        var id = await Db.AddAsync(CustomerBuilder.ACustomer().Named("Grace", "Hopper").WithEmail("grace@example.com"));
+        await Db.Get<ConsentService>().SetByStaffAsync(id, ConsentChannel.Email, ConsentStatus.Unsubscribed, Domain.Staff.StaffActor.System);
+        const string Csv = "First name,Last name,Email,Email consent\nGrace,Hopper,grace@example.com,yes\nAda,Lovelace,ada@example.com,yes\n";
+
+        await ImportAsync(Csv, s => s with { Duplicates = DuplicatePolicy.Update });
+
+        var people = await AllAsync();
+        Assert.Equal(ConsentStatus.Unsubscribed, people.Single(p => p.Id == id).EmailConsent.Status);
+        var ada = people.Single(p => p.LastName == "Lovelace").EmailConsent;
+        Assert.Equal((ConsentStatus.Subscribed, ConsentOrigin.Imported), (ada.Status, ada.Origin));
+    }
+
+    [Fact]
+    public async Task Tags_and_custom_fields_are_imported_and_an_unknown_choice_rejects_only_its_row()
+    {
+        var fields = Db.Get<CustomFieldService>();
+        var tier = await fields.CreateAsync("Tier", CustomFieldType.Select, ["Gold", "Silver"]);
+        var vegan = await fields.CreateAsync("Vegan", CustomFieldType.Toggle, null);
+        const string Csv = "First name,Last name,Tier,Vegan,Tags\nAda,Lovelace,gold,oui,\"vip; Lyon\"\nBob,Bobson,Bronze,no,\nCy,Cyson,,,vip\n";
+
+        var (preview, run) = await ImportAsync(Csv);
+
+        Assert.Equal((2, 1), (run.Created, run.Rejected));
+        Assert.Equal(["Lyon", "vip"], preview.NewTags.Order(StringComparer.Ordinal));
+        Assert.Contains("“Bronze” is not one of the choices of Tier", preview.Problems.Single().Reason, StringComparison.Ordinal);
+        var ada = (await AllAsync()).Single(p => p.FirstName == "Ada");
+        var values = await fields.ValuesAsync(ada.Id);
+        var gold = (await fields.ListAsync()).Single(f => f.Id == tier).Options.Single(o => o.Label == "Gold").Id;
+        Assert.Equal([gold], values.Single(v => v.FieldId == tier).OptionIds);
+        Assert.True(values.Single(v => v.FieldId == vegan).Flag);
+        Assert.Equal(["Lyon", "vip"], (await Db.Get<TagService>().ForCustomerAsync(ada.Id)).Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(2, (await Db.Get<TagService>().ListAsync()).Single(t => t.Name == "vip").CustomerCount);
+    }
+
+    [Fact]
+    public async Task Undo_removes_what_was_created_restores_what_was_updated_and_keeps_what_was_edited_since()
+    {
+        var grace = await Db.AddAsync(CustomerBuilder.ACustomer().Named("Grace", "Hopper").WithEmail("grace@example.com"));
+        var alan = await Db.AddAsync(CustomerBuilder.ACustomer().Named("Alan", "Turing").WithEmail("alan@example.com"));
+        const string Csv = "First name,Last name,Email,City,Tags\nGrace,Hopper,grace@example.com,Arlington,navy\nAlan,Turing,alan@example.com,Wilmslow,\nAda,Lovelace,ada@example.com,London,\nLinus,Torvalds,linus@example.com,Portland,\n";
+        var (_, run) = await ImportAsync(Csv, s => s with { Duplicates = DuplicatePolicy.Update });
+        Assert.Equal((2, 2), (run.Created, run.Updated));
+
+        // Someone edits Alan (updated by the import) and records a visit for Linus (created by it).
+        var alanNow = await Db.Customers.GetAsync(alan);
+        await Db.Customers.UpdateAsync(alan, new CustomerInput { FirstName = "Alan", LastName = "Turing", Email = "alan@example.com", City = "Manchester" }, alanNow.Version);
+        var linus = (await AllAsync()).Single(p => p.LastName == "Torvalds").Id;
+        await Db.Get<Activity.ActivityService>().RecordVisitAsync(linus, new Activity.VisitInput { At = Db.Clock.GetUtcNow().UtcDateTime });
+
+        var result = await Imports.UndoAsync(run.Id);
+
+        Assert.Equal((1, 1), (result.Removed, result.Restored));
+        Assert.Equal(2, result.Kept.Count);
+        Assert.Contains(result.Kept, k => k.StartsWith("Alan Turing", StringComparison.Ordinal) && k.Contains("edited since", StringComparison.Ordinal));
+        Assert.Contains(result.Kept, k => k.StartsWith("Linus Torvalds", StringComparison.Ordinal) && k.Contains("visits", StringComparison.Ordinal));
+        var people = await AllAsync();
+        Assert.DoesNotContain(people, p => p.LastName == "Lovelace");
+        Assert.Null(people.Single(p => p.Id == grace).City);
+        Assert.Empty(await Db.Get<TagService>().ForCustomerAsync(grace));
+        Assert.Equal("Manchester", people.Single(p => p.Id == alan).City);
+        Assert.Equal(ImportStatus.Undone, (await Imports.GetAsync(run.Id)).Status);
+        await Assert.ThrowsAsync<DomainException>(() => Imports.UndoAsync(run.Id));
+    }
+
+    [Fact]
+    public async Task A_run_cut_off_mid_file_resumes_after_its_last_whole_batch_and_loses_or_doubles_nothing()
+    {
+        var rows = ImportProcessor.BatchSize * 2 + 17;
+        var csv = new StringBuilder("First name,Last name,Email\n");
+        for (var i = 0; i < rows; i++)
+        {
+            csv.Append("Person,").Append(i).Append(",p").Append(i).Append("@example.com\n");
+        }
+
+        var draft = await UploadAsync(csv.ToString());
+        await Imports.StartAsync(draft.Id, draft.Suggested);
+        using (var crash = new CancellationTokenSource())
+        {
+            // The "crash": the run stops as soon as its first batch is committed.
+            var progress = new SynchronousProgress(_ => crash.Cancel());
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Imports.RunAsync(draft.Id, progress, crash.Token));
+        }
+
+        var cut = await Imports.GetAsync(draft.Id);
+        Assert.Equal((ImportStatus.Running, ImportProcessor.BatchSize), (cut.Status, cut.Created));
+        Assert.Equal(ImportProcessor.BatchSize, (await AllAsync()).Count);
+
+        await Imports.RunAsync(draft.Id); // what Quartz does at start-up for a job that was running
+        var done = await Imports.GetAsync(draft.Id);
+        Assert.Equal((ImportStatus.Completed, rows), (done.Status, done.Created));
+        var people = await AllAsync();
+        Assert.Equal(rows, people.Count);
+        Assert.Equal(rows, people.Select(p => p.Email).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Profiles_can_be_imported_into_a_manual_group_and_their_groups_move_with_the_import_as_the_cause()
+    {
+        var existing = await Db.AddAsync(CustomerBuilder.ACustomer().Named("Grace", "Hopper").WithEmail("grace@example.com"));
+        var groups = Db.Get<GroupService>();
+        var manual = await groups.CreateAsync(new GroupInput("Fair visitors", null, GroupKind.Manual), "test");
+        const string Csv = "First name,Last name,Email\nGrace,Hopper,grace@example.com\nAda,Lovelace,ada@example.com\n";
+
+        var (_, run) = await ImportAsync(Csv, s => s with { GroupId = manual, Duplicates = DuplicatePolicy.Skip });
+
+        Assert.Equal(2, run.AddedToGroup);
+        var members = await groups.MembersAsync(manual, new GroupMemberQuery());
+        Assert.Equal(2, members.Total);
+        Assert.Contains(members.Rows, m => m.CustomerId == existing);
+        var history = await groups.HistoryAsync(manual, null);
+        Assert.All(history, h => Assert.Equal(MembershipCause.Import, h.EnterCause));
+    }
+
+    [Fact]
+    public async Task Settings_that_cannot_work_are_refused_before_anything_is_read_and_nothing_is_written()
+    {
+        var draft = await UploadAsync("First name,Last name,Email\nAda,Lovelace,ada@example.com\n");
+        var onlyCity = draft.Suggested with { Columns = [new ImportColumn(0, ImportTarget.City)] };
+        var twice = draft.Suggested with { Columns = [new ImportColumn(0, ImportTarget.Email), new ImportColumn(2, ImportTarget.Email)] };
+        var deletedField = draft.Suggested with { Columns = [.. draft.Suggested.Columns, new ImportColumn(1, ImportTarget.CustomField, 999)] };
+
+        foreach (var bad in new[] { onlyCity, twice, deletedField, draft.Suggested with { Delimiter = 'x' } })
+        {
+            await Assert.ThrowsAsync<DomainException>(() => Imports.PreviewAsync(draft.Id, bad));
+            await Assert.ThrowsAsync<DomainException>(() => Imports.StartAsync(draft.Id, bad));
+        }
+
+        Assert.Empty(await AllAsync());
+        Assert.Equal(ImportStatus.Uploaded, (await Imports.GetAsync(draft.Id)).Status);
+        await Assert.ThrowsAsync<DomainException>(() => UploadAsync(""));
+        await Assert.ThrowsAsync<NotFoundException>(() => Imports.GetAsync(424242));
+    }
+
+    [Fact]
+    public async Task The_next_import_remembers_the_last_mapping()
+    {
+        var first = await UploadAsync("Surnom,Courriel\nAda,ada@example.com\n");
+        var settings = first.Suggested with { Columns = [new ImportColumn(0, ImportTarget.FullName), new ImportColumn(1, ImportTarget.Email)] };
+        await Imports.StartAsync(first.Id, settings);
+
+        var second = await UploadAsync("Courriel,Surnom\nbob@example.com,Bob Bobson\n");
+
+        Assert.Equal([ImportTarget.Email, ImportTarget.FullName], second.Suggested.Columns.Select(c => c.Target));
+    }
+
+    private sealed class SynchronousProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+}
