@@ -240,7 +240,7 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
         connection.Open();
         foreach (var chunk in _pending.Order().Chunk(500))
         {
-            var rows = chunk.Select(id => (Id: id, Row: ProfileRow.Read(connection, id))).ToList();
+            var rows = chunk.Length == 1 ? new Dictionary<int, ProfileRow?> { [chunk[0]] = ProfileRow.Read(connection, chunk[0]) } : ProfileRow.ReadMany(connection, chunk);
             _lock.EnterWriteLock();
             try
             {

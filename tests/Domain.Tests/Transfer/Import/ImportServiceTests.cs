@@ -2,6 +2,8 @@ using System.Text;
 using CustomerDirectory.Domain.Consent;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.CustomFields;
+using CustomerDirectory.Domain.Filters;
+using CustomerDirectory.Domain.Filters.Index;
 using CustomerDirectory.Domain.Groups;
 using CustomerDirectory.Domain.Tags;
 using CustomerDirectory.Domain.Transfer.Import;
@@ -250,6 +252,35 @@ public sealed class ImportServiceTests : DatabaseTest
         var second = await UploadAsync("Courriel,Surnom\nbob@example.com,Bob Bobson\n");
 
         Assert.Equal([ImportTarget.Email, ImportTarget.FullName], second.Suggested.Columns.Select(c => c.Target));
+    }
+
+    [Fact]
+    public async Task The_built_index_follows_an_import_and_its_undo_batch_by_batch()
+    {
+        var grace = await Db.AddAsync(CustomerBuilder.ACustomer().Named("Grace", "Hopper").WithEmail("grace@example.com"));
+        var index = Db.Get<ProfileIndex>();
+        await index.BuildAsync();
+        const string Csv = "First name,Last name,Email,City,Tags\nGrace,Hopper,grace@example.com,Lyon,vip\nAda,Lovelace,ada@example.com,Lyon,vip\nAlan,Turing,alan@example.com,Paris,\n";
+
+        var (_, run) = await ImportAsync(Csv, s => s with { Duplicates = DuplicatePolicy.Update });
+
+        var catalog = await Db.Get<FilterCatalogService>().GetAsync();
+        var vip = catalog.Find(FilterFields.Tags)!.Options.Single().Value;
+        var inLyon = new FilterDefinition { Root = FilterNode.All(FilterNode.Condition(FilterFields.City, FilterOperator.Is, "lyon")) };
+        var tagged = new FilterDefinition { Root = FilterNode.All(FilterNode.Condition(FilterFields.Tags, FilterOperator.HasAny, vip)) };
+        async Task<string[]> NamesAsync(FilterDefinition filter) =>
+            [.. (await Db.Customers.SearchAsync(new CustomerSearch(Filter: filter))).Rows.Select(r => r.LastName).Order(StringComparer.Ordinal)];
+
+        Assert.True(index.IsReady);
+        Assert.Equal(["Hopper", "Lovelace"], await NamesAsync(inLyon));
+        Assert.Equal(["Hopper", "Lovelace"], await NamesAsync(tagged));
+        Assert.Equal(3, (await Db.Customers.SearchAsync(new CustomerSearch())).Total);
+
+        await Imports.UndoAsync(run.Id);
+
+        Assert.Empty(await NamesAsync(inLyon));
+        Assert.Empty(await NamesAsync(tagged));
+        Assert.Equal([grace], (await Db.Customers.SearchAsync(new CustomerSearch())).Rows.Select(r => r.Id));
     }
 
     private sealed class SynchronousProgress(Action<double> report) : IProgress<double>
