@@ -1,6 +1,6 @@
 // A timing harness for the directory's hot paths on a real SQLite file. It prints numbers; it asserts nothing.
 //
-//   dotnet run -c Release --project benchmarks/Benchmarks -- [--data FOLDER] [--seed N] [--engine | --groups | --export]
+//   dotnet run -c Release --project benchmarks/Benchmarks -- [--data FOLDER] [--seed N] [--engine | --groups | --export | --import [--rows N]]
 //
 // With --data, it measures the database in FOLDER (e.g. one made by `App -- --seed-demo 1000000`); otherwise it
 // seeds N demo profiles (default 100,000) into a temp folder first. Either way it adds one profile with 5,000
@@ -26,7 +26,9 @@ var folder = dataArg ?? Path.Combine(Path.GetTempPath(), "directory-bench", Guid
 var configuration = new ConfigurationBuilder()
     .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataFolder"] = folder, ["Merchant:TimeZone"] = "Europe/Paris" })
     .Build();
-var services = new ServiceCollection().AddLogging().AddSingleton(new StaffAccessOptions(StaffActor.System)).AddDomain(configuration);
+var services = new ServiceCollection().AddLogging().AddSingleton(new StaffAccessOptions(StaffActor.System))
+    .AddSingleton<CustomerDirectory.Domain.Transfer.Import.IImportLauncher, CustomerDirectory.Benchmarks.NoLauncher>()
+    .AddDomain(configuration);
 services.AddStaffAccounts();
 await using var provider = services.BuildServiceProvider();
 await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
@@ -42,6 +44,13 @@ if (args.Contains("--export"))
 {
     // The export's figures (docs/performance.md): every profile of a seeded folder to a null stream, e.g. --data /tmp/seed1m/data.
     await CustomerDirectory.Benchmarks.ExportHarness.RunAsync(provider);
+    return;
+}
+
+if (args.Contains("--import"))
+{
+    // The import's figures (docs/performance.md): N generated rows into a copy of a seeded folder, e.g. --data /tmp/seed1m/data --rows 1000000.
+    await CustomerDirectory.Benchmarks.ImportHarness.RunAsync(provider, int.Parse(Arg("--rows") ?? "100000", CultureInfo.InvariantCulture));
     return;
 }
 
