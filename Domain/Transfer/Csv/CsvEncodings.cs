@@ -21,6 +21,10 @@ internal static class CsvEncodings
         _ => throw new ArgumentOutOfRangeException(nameof(encoding), encoding, "Unknown encoding."),
     };
 
+    /// <summary>The encoding, reading invalid bytes through <paramref name="fallback"/>.</summary>
+    public static Encoding Get(CsvEncoding encoding, DecoderFallback fallback) => Encoding.GetEncoding(
+        Get(encoding).CodePage, EncoderFallback.ReplacementFallback, fallback);
+
     private static Encoding CreateWindows1252()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);

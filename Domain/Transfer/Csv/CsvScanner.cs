@@ -46,6 +46,7 @@ internal sealed class CsvScanner : IDisposable
     /// <summary>How far the buffer may grow to keep the lines after an open quote for a replay.</summary>
     private readonly int _replayCapacity;
 
+    private readonly CountingDecoderFallback _invalid = new();
     private char[] _buf;
     private int _len;
     private int _pos;
@@ -83,7 +84,7 @@ internal sealed class CsvScanner : IDisposable
         _leaveOpen = leaveOpen;
         _limits = limits;
         _delimiter = format.Delimiter;
-        var encoding = CsvEncodings.Get(format.Encoding);
+        var encoding = CsvEncodings.Get(format.Encoding, _invalid);
         _decoder = encoding.GetDecoder();
         _maxCharsPerChunk = encoding.GetMaxCharCount(ByteChunk);
         _buf = new char[_maxCharsPerChunk * 2];
@@ -102,6 +103,9 @@ internal sealed class CsvScanner : IDisposable
     public long Line { get; private set; } = 1;
 
     public long BlankLines { get; private set; }
+
+    /// <summary>Byte sequences that were not valid in the encoding, read as U+FFFD.</summary>
+    public long InvalidBytes => _invalid.Count;
 
     // The last record read.
     public List<string> Fields { get; } = [];
@@ -544,7 +548,16 @@ internal sealed class CsvScanner : IDisposable
         {
             AppendRaw(_buf.AsSpan(_recStart, end - _recStart));
             var wanted = Math.Min(_rawTotal, keep);
-            Raw = wanted > _rawLen ? string.Concat(_raw.AsSpan(0, _rawLen), "…") : new string(_raw, 0, (int)wanted);
+            if (wanted > _rawLen)
+            {
+                // Cut short for the report; never between the two halves of an emoji.
+                var length = _rawLen > 0 && char.IsHighSurrogate(_raw[_rawLen - 1]) ? _rawLen - 1 : _rawLen;
+                Raw = string.Concat(_raw.AsSpan(0, length), "…");
+            }
+            else
+            {
+                Raw = new string(_raw, 0, (int)wanted);
+            }
         }
         _recStart = -1;
     }

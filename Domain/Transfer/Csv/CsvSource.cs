@@ -34,6 +34,12 @@ public sealed class CsvSource : IDisposable
     /// <summary>Bytes of the stream consumed so far, for progress (read ahead by up to 64 KB).</summary>
     public long Position => _startPosition + _scanner.BytesRead;
 
+    /// <summary>
+    /// Byte sequences read so far that are not valid in the chosen encoding (each read as U+FFFD). Above zero, the
+    /// encoding is probably wrong: say so to the merchant, who can choose another.
+    /// </summary>
+    public long InvalidBytes => _scanner.InvalidBytes;
+
     /// <summary>The stream's length when it is seekable.</summary>
     public long? Length { get; }
 
@@ -98,8 +104,10 @@ public sealed class CsvSource : IDisposable
             $"A quote opened on line {_scanner.QuoteLine:N0} is never closed (unbalanced quote), so this row was skipped; reading went on with line {_scanner.ResumeLine:N0}."),
         CsvScanProblem.UnbalancedQuote => Invariant(
             $"A quote opened on line {_scanner.QuoteLine:N0} is never closed (unbalanced quote); lines {_scanner.QuoteLine:N0} to {_scanner.ResumeLine - 1:N0} could not be read."),
+        CsvScanProblem.FieldTooLong when _scanner.ProblemField < columns => Invariant(
+            $"The value in column “{Header[_scanner.ProblemField]}” is {_scanner.ProblemLength:N0} characters long; the limit is {_scanner.Limits.MaxFieldLength:N0}."),
         CsvScanProblem.FieldTooLong => Invariant(
-            $"The value in column “{Header[Math.Min(_scanner.ProblemField, columns - 1)]}” is {_scanner.ProblemLength:N0} characters long; the limit is {_scanner.Limits.MaxFieldLength:N0}."),
+            $"Value {_scanner.ProblemField + 1:N0}, beyond the header's {columns:N0} columns, is {_scanner.ProblemLength:N0} characters long; the limit is {_scanner.Limits.MaxFieldLength:N0}."),
         CsvScanProblem.RecordTooLong => Invariant(
             $"This row is {_scanner.ProblemLength:N0} characters long; the limit is {_scanner.Limits.MaxRecordLength:N0}."),
         _ when _scanner.ValueCount > columns => Invariant(

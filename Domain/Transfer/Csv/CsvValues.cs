@@ -186,13 +186,13 @@ public static class CsvValues
     /// <summary>
     /// The order a column's dates are written in: <see cref="DateOrder.DayMonthYear"/> if a first number is above 12
     /// (or the dates use dots), <see cref="DateOrder.MonthDayYear"/> if a second number is, <see cref="DateOrder.Iso"/>
-    /// when nothing is ambiguous (year-first dates, Excel numbers); null when both orders fit (only 03/04/2025) or
-    /// the sample contradicts itself: then ask the merchant.
+    /// when the dates are year-first or Excel numbers; null when both orders fit (only 03/04/2025), the sample
+    /// contradicts itself, or it holds no date at all (a sparse birthday column): then ask the merchant.
     /// </summary>
     public static DateOrder? GuessDateOrder(IEnumerable<string?> sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
-        bool dayFirst = false, monthFirst = false, ambiguous = false;
+        bool dayFirst = false, monthFirst = false, ambiguous = false, unambiguous = false;
         Span<Range> parts = stackalloc Range[4];
         foreach (var cell in sample)
         {
@@ -207,6 +207,11 @@ public static class CsvValues
             {
                 date = date[..cut];
             }
+            if (IsExcelSerial(date, out var serial))
+            {
+                unambiguous |= serial != 0;
+                continue;
+            }
             var separator = date.IndexOfAny('-', '/', '.');
             if (separator < 0)
             {
@@ -220,16 +225,18 @@ public static class CsvValues
             var a = date[parts[0]];
             var b = date[parts[1]];
             var c = date[parts[2]];
-            if (!AllDigits(a) || !AllDigits(b) || !AllDigits(c) || a.Length > 2 || b.Length > 2)
+            if (!AllDigits(a) || !AllDigits(b) || !AllDigits(c) || (!a.ContainsAnyExcept('0') && !b.ContainsAnyExcept('0')))
             {
+                // Not a date, or the "no date" 0000-00-00 / 00/00/0000.
+                continue;
+            }
+            if (a.Length > 2 || b.Length > 2)
+            {
+                unambiguous = true;
                 continue;
             }
             var first = ParseSmall(a);
             var second = ParseSmall(b);
-            if (first == 0 && second == 0)
-            {
-                continue;
-            }
             if (sep == '.' || first > 12)
             {
                 dayFirst = true;
@@ -248,8 +255,8 @@ public static class CsvValues
             (true, true, _) => null,
             (true, false, _) => DateOrder.DayMonthYear,
             (false, true, _) => DateOrder.MonthDayYear,
-            (false, false, true) => null,
-            (false, false, false) => DateOrder.Iso,
+            (false, false, false) when unambiguous => DateOrder.Iso,
+            _ => null,
         };
     }
 

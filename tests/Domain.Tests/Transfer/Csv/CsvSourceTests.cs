@@ -51,6 +51,20 @@ public class CsvSourceTests
     }
 
     [Fact]
+    public void InvalidBytes_WrongEncodingChosen_AreCountedSoTheMerchantCanBeTold()
+    {
+        using var wrong = CsvSource.Open(File.OpenRead(CsvFixtures.PathOf("windows-1252.csv")), new CsvFormat(CsvEncoding.Utf8, ';'));
+        using var right = CsvFixtures.OpenDetected("windows-1252.csv");
+
+        var rows = CsvFixtures.ReadAll(wrong);
+        _ = CsvFixtures.ReadAll(right);
+
+        Assert.Equal("Ren\uFFFD C\uFFFDur", rows[0].Fields[0]);
+        Assert.Equal(9, wrong.InvalidBytes);
+        Assert.Equal(0, right.InvalidBytes);
+    }
+
+    [Fact]
     public void ReadRows_MixedLineEndings_SplitsEveryLine()
     {
         using var source = CsvFixtures.OpenDetected("mixed-line-endings.csv");

@@ -110,7 +110,9 @@ public class CsvValuesTests
     [InlineData("03/04/2025")]
     [InlineData("03/04/2025", "01/02/2025", "00/00/0000")]
     [InlineData("13/04/2025", "04/13/2025")]
-    public void GuessDateOrder_AmbiguousOrContradictorySample_IsNullSoTheMerchantIsAsked(params string[] sample)
+    [InlineData("", " ", "0000-00-00")]
+    [InlineData]
+    public void GuessDateOrder_AmbiguousContradictoryOrEmptySample_IsNullSoTheMerchantIsAsked(params string[] sample)
     {
         var order = CsvValues.GuessDateOrder(sample);
 
