@@ -23,7 +23,7 @@ internal static class ImportHarness
     {
         Root = FilterNode.All(
             FilterNode.Condition(FilterFields.City, FilterOperator.Is, "Lyon"),
-            FilterNode.Condition(FilterFields.VisitCount, FilterOperator.AtLeast, "2")),
+            FilterNode.Condition(FilterFields.VisitCount, FilterOperator.GreaterOrEqual, "2")),
     };
 
     public static async Task RunAsync(IServiceProvider provider, int rows)

@@ -61,7 +61,7 @@ internal sealed class ImportProcessor
 
     /// <summary>Decides a batch and (unless previewing) writes it, with <paramref name="beforeCommit"/> in the same transaction.</summary>
     /// <returns>The profiles created or changed (to refresh), and every profile the rows matched (for a group).</returns>
-    public async Task<BatchOutcome> ProcessAsync(DirectoryDbContext db, IReadOnlyList<CsvRecord> records, int runId, Func<DirectoryDbContext, Task>? beforeCommit, CancellationToken ct)
+    public async Task<BatchOutcome> ProcessAsync(DirectoryDbContext db, IReadOnlyList<CsvRecord> records, int runId, ImportInserts? inserts, Func<DirectoryDbContext, Task>? beforeCommit, CancellationToken ct)
     {
         var batch = new Batch();
         var rows = new List<ImportRow>(records.Count);
@@ -85,13 +85,14 @@ internal sealed class ImportProcessor
             Decide(batch, row, runId);
         }
 
-        if (_dryRun)
+        if (_dryRun || inserts is null)
         {
             return new([], []);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var outcome = await WriteAsync(db, batch, runId, ct);
+        inserts.Enlist(transaction);
+        var outcome = await WriteAsync(db, batch, runId, inserts, ct);
         if (beforeCommit is not null)
         {
             await beforeCommit(db);
@@ -469,9 +470,9 @@ internal sealed class ImportProcessor
         }
     }
 
-    private async Task<BatchOutcome> WriteAsync(DirectoryDbContext db, Batch batch, int runId, CancellationToken ct)
+    private async Task<BatchOutcome> WriteAsync(DirectoryDbContext db, Batch batch, int runId, ImportInserts inserts, CancellationToken ct)
     {
-        // Tags first: new ones need their ids.
+        // Tags first: new ones need their ids (few, and rare after the first batch: through EF, audited).
         var newTags = new Dictionary<string, Tag>(StringComparer.Ordinal);
         foreach (var name in batch.Touched.Values.SelectMany(t => t.Tags))
         {
@@ -482,56 +483,78 @@ internal sealed class ImportProcessor
             }
         }
 
-        db.Tags.AddRange(newTags.Values);
-        db.Customers.AddRange(batch.Created.Values.Select(c => c.Customer));
-        await db.SaveChangesAsync(ct);
-        foreach (var (key, tag) in newTags)
+        if (newTags.Count > 0)
         {
-            _tagIds[key] = tag.Id;
+            db.Tags.AddRange(newTags.Values);
+            await db.SaveChangesAsync(ct);
+            foreach (var (key, tag) in newTags)
+            {
+                _tagIds[key] = tag.Id;
+            }
         }
 
-        int Real(int id) => id < 0 ? batch.Created[id].Customer.Id : id;
-        foreach (var placeholder in batch.Created.Keys)
+        // New profiles, with their tags and values, by prepared INSERTs.
+        var ids = new Dictionary<int, int>();
+        foreach (var (placeholder, (customer, _)) in batch.Created)
         {
-            _keys.Resolve(placeholder, Real(placeholder));
+            var touch = batch.Touched[placeholder];
+            var id = inserts.Customer(customer, _now, touch.Tags);
+            ids[placeholder] = id;
+            _keys.Resolve(placeholder, id);
+            foreach (var tagId in touch.Tags.Select(t => _tagIds[Tag.Key(t)]).Distinct())
+            {
+                inserts.Tag(id, tagId, _now);
+            }
+
+            foreach (var (field, values) in touch.Values)
+            {
+                foreach (var value in values)
+                {
+                    inserts.Value(id, field, value);
+                }
+            }
         }
 
-        var changed = new List<int>();
-        foreach (var (id, touch) in batch.Touched)
+        int Real(int id) => id < 0 ? ids[id] : id;
+
+        // Existing profiles: through EF (tracked since the preload), so the audit log shows each change.
+        var changed = new List<int>(ids.Values);
+        foreach (var (id, touch) in batch.Touched.Where(t => t.Key > 0))
         {
-            var customerId = Real(id);
             foreach (var tag in touch.Tags)
             {
                 var tagId = _tagIds[Tag.Key(tag)];
-                db.CustomerTags.Add(new CustomerTag { CustomerId = customerId, TagId = tagId, AddedAt = _now });
+                db.CustomerTags.Add(new CustomerTag { CustomerId = id, TagId = tagId, AddedAt = _now });
                 touch.TagsAdded.Add(tagId);
             }
 
             foreach (var (field, values) in touch.Values)
             {
-                if (id > 0 && batch.ExistingValues.TryGetValue((id, field), out var old))
+                if (batch.ExistingValues.TryGetValue((id, field), out var old))
                 {
                     db.CustomFieldValues.RemoveRange(old);
                 }
 
                 db.CustomFieldValues.AddRange(values.Select(v => new CustomFieldValue
                 {
-                    CustomerId = customerId, FieldId = field, Flag = v.Flag, OptionId = v.OptionId, Text = v.Text, Number = v.Number, Date = v.Date,
+                    CustomerId = id, FieldId = field, Flag = v.Flag, OptionId = v.OptionId, Text = v.Text, Number = v.Number, Date = v.Date,
                 }));
             }
 
             if (touch.Changed)
             {
-                changed.Add(customerId);
+                changed.Add(id);
             }
         }
+
+        await db.SaveChangesAsync(ct);
 
         foreach (var id in batch.Matched)
         {
             var touched = batch.Touched.GetValueOrDefault(id);
             var created = id < 0;
             var customer = created ? batch.Created[id].Customer : batch.Existing.GetValueOrDefault(id);
-            db.ImportChanges.Add(new ImportChange
+            inserts.Change(new ImportChange
             {
                 ImportRunId = runId,
                 CustomerId = Real(id),
@@ -550,7 +573,11 @@ internal sealed class ImportProcessor
             });
         }
 
-        db.ImportRejects.AddRange(batch.Rejects);
+        foreach (var reject in batch.Rejects)
+        {
+            inserts.Reject(reject);
+        }
+
         return new BatchOutcome(changed, [.. batch.Matched.Select(Real)]);
     }
 }

@@ -187,13 +187,13 @@ public sealed partial class ImportService(
             batch.Add(record);
             if (batch.Count == ImportProcessor.BatchSize)
             {
-                await processor.ProcessAsync(db, batch, run.Id, null, ct);
+                await processor.ProcessAsync(db, batch, run.Id, null, null, ct);
                 batch.Clear();
                 progress?.Report(Fraction(source.Position, run.FileSize));
             }
         }
 
-        await processor.ProcessAsync(db, batch, run.Id, null, ct);
+        await processor.ProcessAsync(db, batch, run.Id, null, null, ct);
         progress?.Report(1);
         run.SettingsJson = JsonSerializer.Serialize(settings, Json);
         await db.SaveChangesAsync(ct);
@@ -282,6 +282,8 @@ public sealed partial class ImportService(
         await using var stream = File.OpenRead(FileOf(run));
         using var source = Open(stream, settings.Format);
         var processor = await ProcessorAsync(db, settings, source.Header, dryRun: false, run.CreatedByName, ct);
+        await db.Database.OpenConnectionAsync(ct); // one connection for the whole run: the prepared INSERTs live on it
+        using var inserts = new ImportInserts(db, access.Current, run.FileName);
         var batch = new List<CsvRecord>(ImportProcessor.BatchSize);
         var (created, updated, unchanged, skipped, rejected) = (run.Created, run.Updated, run.Unchanged, run.Skipped, run.Rejected);
 
@@ -294,7 +296,7 @@ public sealed partial class ImportService(
 
             var last = batch[^1].Line;
             var position = source.Position;
-            var outcome = await processor.ProcessAsync(db, batch, run.Id, async tx =>
+            var outcome = await processor.ProcessAsync(db, batch, run.Id, inserts, async tx =>
             {
                 // The run's progress moves in the same transaction as the rows: a crash leaves both or neither.
                 await tx.ImportRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s

@@ -76,6 +76,10 @@ public sealed class ImportServiceTests : DatabaseTest
         Assert.Equal("London", people.Single(p => p.LastName == "Lovelace").City); // the later duplicate line was skipped
         Assert.Equal(CustomerSource.Imported, people.Single(p => p.LastName == "Torvalds").Source);
         Assert.Null(people.Single(p => p.LastName == "Hopper").City); // skipped: left as it was
+        var history = await Db.Get<Domain.Audit.AuditLog>().ForCustomerAsync(people.Single(p => p.LastName == "Torvalds").Id);
+        var created = Assert.Single(history.Rows, h => h.Action == "profile.created");
+        Assert.Contains("customers.csv", created.Summary, StringComparison.Ordinal);
+        Assert.Contains(created.Changes, c => c.Field == "City" && c.After == "Portland");
 
         Assert.Equal([3L, 4L, 5L, 6L], preview.Problems.Select(p => p.Line));
         Assert.Contains("Last name is required", preview.Problems.Single(p => p.Line == 5).Reason, StringComparison.Ordinal);
