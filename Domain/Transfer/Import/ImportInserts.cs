@@ -22,6 +22,7 @@ internal sealed class ImportInserts : IDisposable
     private readonly string _fileName;
     private readonly (string Column, Func<Customer, object?> Value)[] _customerColumns;
     private readonly DbCommand _customer;
+    private readonly DbCommand _lastId;
     private readonly DbCommand _audit;
     private readonly DbCommand _tag;
     private readonly DbCommand _value;
@@ -34,7 +35,9 @@ internal sealed class ImportInserts : IDisposable
         _actor = actor;
         _fileName = fileName;
         _customerColumns = CustomerColumns(db.Model.FindEntityType(typeof(Customer))!);
-        _customer = Command($"INSERT INTO \"Customers\" ({string.Join(", ", _customerColumns.Select(c => $"\"{c.Column}\""))}) VALUES ({Parameters(_customerColumns.Length)}) RETURNING \"Id\"", _customerColumns.Length);
+        _customer = Command($"INSERT INTO \"Customers\" ({string.Join(", ", _customerColumns.Select(c => $"\"{c.Column}\""))}) VALUES ({Parameters(_customerColumns.Length)})", _customerColumns.Length);
+        // The new id: RETURNING costs SQLite about three times the insert itself here; this costs a few microseconds.
+        _lastId = Command("SELECT last_insert_rowid()", 0);
         _audit = Insert("AuditEntries", "At", "ActorId", "ActorName", "Action", "RecordType", "RecordId", "CustomerId", "Summary", "Changes");
         _tag = Insert("CustomerTags", "CustomerId", "TagId", "AddedAt");
         _value = Insert("CustomFieldValues", "CustomerId", "FieldId", "Flag", "OptionId", "Text", "Number", "Date");
@@ -46,9 +49,10 @@ internal sealed class ImportInserts : IDisposable
     public void Enlist(IDbContextTransaction transaction)
     {
         var dbTransaction = transaction.GetDbTransaction();
-        foreach (var command in (DbCommand[])[_customer, _audit, _tag, _value, _change, _reject])
+        foreach (var command in (DbCommand[])[_customer, _lastId, _audit, _tag, _value, _change, _reject])
         {
             command.Transaction = dbTransaction;
+            command.Prepare();
         }
     }
 
@@ -60,7 +64,8 @@ internal sealed class ImportInserts : IDisposable
             _customer.Parameters[i].Value = _customerColumns[i].Value(customer) ?? DBNull.Value;
         }
 
-        var id = Convert.ToInt32(_customer.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        _customer.ExecuteNonQuery();
+        var id = Convert.ToInt32(_lastId.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         var name = $"{customer.FirstName} {customer.LastName}";
         List<AuditChange> changes = [];
         void Add(string field, object? value)
@@ -99,7 +104,7 @@ internal sealed class ImportInserts : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in (DbCommand[])[_customer, _audit, _tag, _value, _change, _reject])
+        foreach (var command in (DbCommand[])[_customer, _lastId, _audit, _tag, _value, _change, _reject])
         {
             command.Dispose();
         }
