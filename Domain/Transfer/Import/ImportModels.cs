@@ -115,7 +115,7 @@ public sealed record ImportRunView(
 {
     public bool CanUndo => Status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Cancelled && (Created > 0 || Updated > 0);
 
-    public bool IsActive => Status is ImportStatus.Queued or ImportStatus.Running;
+    public bool IsActive => Status is ImportStatus.Queued or ImportStatus.Running or ImportStatus.Stopping;
 }
 
 /// <summary>What an undo did.</summary>

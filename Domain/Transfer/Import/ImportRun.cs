@@ -70,6 +70,9 @@ public enum ImportStatus
 
     Running,
 
+    /// <summary>Asked to stop: the run finishes its current batch, then is <see cref="Cancelled"/>.</summary>
+    Stopping,
+
     Completed,
 
     /// <summary>Stopped by an error the run could not get past (the batches before it are in).</summary>
@@ -77,6 +80,9 @@ public enum ImportStatus
 
     /// <summary>Stopped by the merchant (the batches before it are in).</summary>
     Cancelled,
+
+    /// <summary>Being undone (only one undo at a time).</summary>
+    Undoing,
 
     Undone,
 }

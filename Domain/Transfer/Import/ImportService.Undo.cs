@@ -32,15 +32,42 @@ public sealed partial class ImportService
             run = await FindAsync(db, id, ct);
         }
 
-        if (run.Status is ImportStatus.Uploaded or ImportStatus.Queued or ImportStatus.Running)
+        if (run.Status is ImportStatus.Uploaded or ImportStatus.Queued or ImportStatus.Running or ImportStatus.Stopping)
         {
             throw new DomainException("An import can be undone once it has finished (stop it first).");
         }
 
-        if (run.Status == ImportStatus.Undone)
+        if (run.Status is ImportStatus.Undone or ImportStatus.Undoing)
         {
-            throw new DomainException("This import was already undone.");
+            throw new DomainException(run.Status == ImportStatus.Undone ? "This import was already undone." : "This import is being undone.");
         }
+
+        // One undo at a time: whoever moves the status to Undoing first does it; a second click or browser is refused.
+        var finished = run.Status;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            if (await db.ImportRuns.Where(r => r.Id == id && r.Status == finished).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ImportStatus.Undoing), ct) == 0)
+            {
+                throw new DomainException("This import is being undone.");
+            }
+        }
+
+        try
+        {
+            return await UndoChunksAsync(run, actor, ct);
+        }
+        catch
+        {
+            // What was undone stays undone (each chunk is whole); the import can be undone again for the rest.
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await db.ImportRuns.Where(r => r.Id == id && r.Status == ImportStatus.Undoing).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, finished), CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<ImportUndoResult> UndoChunksAsync(ImportRun run, StaffActor actor, CancellationToken ct)
+    {
+        var id = run.Id;
 
         var removed = 0;
         var restored = 0;

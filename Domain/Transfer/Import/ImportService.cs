@@ -33,6 +33,9 @@ public sealed partial class ImportService(
     public const long MaxFileBytes = 2L * 1024 * 1024 * 1024;
 
     private const string LastMappingKey = "import.last-mapping";
+
+    /// <summary>How long an upload nobody started is kept.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromDays(1);
     private const int SampleRows = 5;
 
     private static readonly JsonSerializerOptions Json = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
@@ -90,6 +93,7 @@ public sealed partial class ImportService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await PurgeAbandonedAsync(db, ct);
         var run = new ImportRun
         {
             FileName = name,
@@ -246,6 +250,12 @@ public sealed partial class ImportService(
             run = await FindAsync(db, id, ct);
         }
 
+        if (run.Status == ImportStatus.Stopping)
+        {
+            await FinishAsync(id, ImportStatus.Cancelled, null, ct); // asked to stop, then the app stopped too
+            return;
+        }
+
         if (run.Status is not (ImportStatus.Queued or ImportStatus.Running))
         {
             return;
@@ -314,7 +324,7 @@ public sealed partial class ImportService(
             changes.Publish(ChangeKind.ImportsChanged);
             progress?.Report(Fraction(position, run.FileSize));
 
-            // Cancelled from the page: stop after this whole batch.
+            // Stopped from the page: finish after this whole batch.
             return await db.ImportRuns.Where(r => r.Id == run.Id).Select(r => r.Status).SingleAsync(ct) == ImportStatus.Running;
         }
 
@@ -402,9 +412,23 @@ public sealed partial class ImportService(
 
         if (run.Status == ImportStatus.Running)
         {
-            // The run sees it after its batch and finishes as cancelled.
-            await db.ImportRuns.Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ImportStatus.Cancelled), ct);
+            // The run sees it after its current batch and only then finishes as cancelled (an undo waits for that).
+            await db.ImportRuns.Where(r => r.Id == id && r.Status == ImportStatus.Running).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ImportStatus.Stopping), ct);
+            changes.Publish(ChangeKind.ImportsChanged);
         }
+    }
+
+    /// <summary>Uploads nobody started within a day are forgotten with their files (they hold customer data).</summary>
+    private async Task PurgeAbandonedAsync(DirectoryDbContext db, CancellationToken ct)
+    {
+        var before = clock.GetUtcNow().UtcDateTime - AbandonedAfter;
+        foreach (var old in await db.ImportRuns.Where(r => r.Status == ImportStatus.Uploaded && r.CreatedAt < before).ToListAsync(ct))
+        {
+            db.ImportRuns.Remove(old);
+            DeleteFile(old);
+        }
+
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Forgets an import that was uploaded but never started (and its file).</summary>
