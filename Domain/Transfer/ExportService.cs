@@ -18,8 +18,9 @@ namespace CustomerDirectory.Domain.Transfer;
 /// </summary>
 /// <remarks>
 /// Streamed with constant memory: profiles are read by id in chunks of <see cref="ChunkSize"/> (with their tags, lists,
-/// custom values and memberships, one query each per chunk) on a background task, at most two chunks ahead of the
-/// writer, so a million rows never sit in memory. A filter or group is first resolved to its ids (4 bytes a person from
+/// custom values and memberships, one query each per chunk), a few chunks side by side on background tasks (reading is
+/// most of the cost) and written in id order, never more than a few ahead of the writer, so a million rows never sit in
+/// memory. A filter or group is first resolved to its ids (4 bytes a person from
 /// the in-memory index, or a bitset for a group). The file is UTF-8 with a BOM (Excel), comma-separated, quoted per
 /// RFC 4180, and every cell goes through <see cref="CsvFormula.Neutralise"/>.
 /// </remarks>
@@ -175,7 +176,8 @@ public sealed class ExportService(
     private async Task WriteAsync(ExportSource source, List<ExportColumnDefinition> columns, FieldAccess fields, Lookups lookups, Stream output, Counter written, CancellationToken ct)
     {
         var needs = columns.Aggregate(ExportNeeds.None, (n, c) => n | c.Needs);
-        var chunks = Channel.CreateBounded<ExportRow[]>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        // Chunks are read in parallel (one per core) and written in order: at most this many are in flight.
+        var chunks = Channel.CreateBounded<Task<ExportRow[]>>(new BoundedChannelOptions(Math.Max(2, Environment.ProcessorCount)) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
 
         // Reading (SQLite, synchronous underneath) runs beside writing (the response, asynchronous).
@@ -191,9 +193,9 @@ public sealed class ExportService(
                 }
 
                 await csv.EndRecordAsync(stop.Token);
-                await foreach (var chunk in chunks.Reader.ReadAllAsync(stop.Token))
+                await foreach (var reading in chunks.Reader.ReadAllAsync(stop.Token))
                 {
-                    foreach (var row in chunk)
+                    foreach (var row in await reading)
                     {
                         foreach (var column in columns)
                         {
@@ -221,37 +223,48 @@ public sealed class ExportService(
             {
                 // Stopped because the writing stopped; the writer's own exception is the one that matters.
             }
+
+            // Chunks read ahead that nobody will write: let them finish (they hold a connection), and drop them.
+            while (chunks.Reader.TryRead(out var unread))
+            {
+                try
+                {
+                    await unread;
+                }
+                catch (Exception e) when (e is OperationCanceledException or DbUpdateException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+                {
+                    // Cancelled or failed along with the export.
+                }
+            }
         }
     }
 
-    private async Task ReadAllAsync(ExportSource source, ExportNeeds needs, FieldAccess fields, Lookups lookups, ChannelWriter<ExportRow[]> chunks, CancellationToken ct)
+    /// <summary>Starts reading each chunk in id order, as many at once as the channel holds.</summary>
+    private async Task ReadAllAsync(ExportSource source, ExportNeeds needs, FieldAccess fields, Lookups lookups, ChannelWriter<Task<ExportRow[]>> chunks, CancellationToken ct)
     {
         try
         {
             if (source.Ids is null)
             {
-                var after = 0;
-                while (true)
+                // Everyone: by id ranges of ChunkSize, independent of each other so they can be read side by side
+                // (ids are dense; a gap only makes a chunk smaller).
+                int maxId;
+                await using (var db = await dbFactory.CreateDbContextAsync(ct))
                 {
-                    var chunk = await ReadChunkAsync(after, null, needs, fields, lookups, ct);
-                    if (chunk.Length == 0)
-                    {
-                        break;
-                    }
+                    maxId = await db.Customers.MaxAsync(c => (int?)c.Id, ct) ?? 0;
+                }
 
-                    await chunks.WriteAsync(chunk, ct);
-                    after = chunk[^1].Profile.Id;
+                for (var after = 0; after < maxId; after += ChunkSize)
+                {
+                    var from = after;
+                    await chunks.WriteAsync(Task.Run(() => ReadChunkAsync(from, null, needs, fields, lookups, ct), ct), ct);
                 }
             }
             else
             {
                 foreach (var ids in source.Ids().Chunk(ChunkSize))
                 {
-                    var chunk = await ReadChunkAsync(0, ids, needs, fields, lookups, ct);
-                    if (chunk.Length > 0)
-                    {
-                        await chunks.WriteAsync(chunk, ct);
-                    }
+                    await chunks.WriteAsync(Task.Run(() => ReadChunkAsync(0, ids, needs, fields, lookups, ct), ct), ct);
                 }
             }
 
@@ -265,14 +278,15 @@ public sealed class ExportService(
     }
 
     /// <summary>
-    /// One chunk in id order: the next <see cref="ChunkSize"/> profiles after <paramref name="after"/>, or the profiles
-    /// among <paramref name="ids"/> that still exist; then what the columns need from other tables, by the chunk's id range.
+    /// One chunk in id order: the profiles with ids in (<paramref name="after"/>, <paramref name="after"/> + <see cref="ChunkSize"/>],
+    /// or those among <paramref name="ids"/> that still exist; then what the columns need from other tables, by the chunk's id range.
     /// </summary>
     private async Task<ExportRow[]> ReadChunkAsync(int after, int[]? ids, ExportNeeds needs, FieldAccess fields, Lookups lookups, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var people = db.Customers.AsNoTracking();
-        people = ids is null ? people.Where(c => c.Id > after).OrderBy(c => c.Id).Take(ChunkSize) : people.Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id);
+        var last = after + ChunkSize;
+        people = ids is null ? people.Where(c => c.Id > after && c.Id <= last).OrderBy(c => c.Id) : people.Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id);
         var (contact, financials) = (fields.Contact, fields.Financials);
         var profiles = await people.Select(c => new ExportProfile(
                 c.Id, c.FirstName, c.LastName,

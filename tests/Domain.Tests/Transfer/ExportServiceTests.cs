@@ -335,6 +335,23 @@ public sealed class ExportServiceTests : DatabaseTest
     }
 
     [Fact]
+    public async Task A_value_holding_the_row_separator_is_still_exported_whole()
+    {
+        var odd = await Db.Customers.CreateAsync(new CustomerInput { FirstName = "Odd", LastName = "Value", City = "Lyon" });
+        var plain = await Db.Customers.CreateAsync(new CustomerInput { FirstName = "Plain", LastName = "Value", City = "Paris" });
+        await using (var db = Db.NewContext())
+        {
+            // Not possible through the services (the contact rules refuse control characters); an older import might.
+            await db.Database.ExecuteSqlAsync($"UPDATE \"Customers\" SET \"City\" = {"Ly\u001Fon"} WHERE \"Id\" = {odd}");
+        }
+
+        var rows = Parse(await ExportAsync(ExportScope.Everyone, ["id", "first_name", "city", "email_consent"]));
+
+        Assert.Equal(["Odd", "Ly\u001Fon", "never asked"], Row(rows, odd).Values.Skip(1));
+        Assert.Equal(["Plain", "Paris", "never asked"], Row(rows, plain).Values.Skip(1));
+    }
+
+    [Fact]
     public async Task A_large_export_streams_in_chunks_with_a_bounded_heap()
     {
         const int Profiles = 100_000;
