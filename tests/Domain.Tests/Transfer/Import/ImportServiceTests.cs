@@ -287,6 +287,42 @@ public sealed class ImportServiceTests : DatabaseTest
         Assert.Equal([grace], (await Db.Customers.SearchAsync(new CustomerSearch())).Rows.Select(r => r.Id));
     }
 
+    [Fact]
+    public async Task A_stop_waits_for_the_running_batch_and_no_undo_starts_before_it_has()
+    {
+        var draft = await UploadAsync("First name,Last name,Email\nAda,Lovelace,ada@example.com\n");
+        await Imports.StartAsync(draft.Id, draft.Suggested);
+        await using (var db = Db.NewContext())
+        {
+            // The job has picked it up.
+            await db.ImportRuns.Where(r => r.Id == draft.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ImportStatus.Running));
+        }
+
+        await Imports.CancelAsync(draft.Id);
+
+        Assert.Equal(ImportStatus.Stopping, (await Imports.GetAsync(draft.Id)).Status);
+        await Assert.ThrowsAsync<DomainException>(() => Imports.UndoAsync(draft.Id));
+        await Imports.RunAsync(draft.Id); // the job, after its batch (or at start-up after a crash)
+        Assert.Equal(ImportStatus.Cancelled, (await Imports.GetAsync(draft.Id)).Status);
+        await Imports.UndoAsync(draft.Id);
+        Assert.Equal(ImportStatus.Undone, (await Imports.GetAsync(draft.Id)).Status);
+    }
+
+    [Fact]
+    public async Task An_upload_nobody_started_is_forgotten_with_its_file_after_a_day()
+    {
+        var abandoned = await UploadAsync("First name,Last name\nAda,Lovelace\n");
+        var files = Path.Combine(Db.Folder, "imports");
+        Assert.Single(Directory.GetFiles(files));
+
+        Db.Clock.Advance(ImportService.AbandonedAfter + TimeSpan.FromMinutes(1));
+        var next = await UploadAsync("First name,Last name\nBob,Bobson\n");
+
+        await Assert.ThrowsAsync<NotFoundException>(() => Imports.GetAsync(abandoned.Id));
+        Assert.Equal(ImportStatus.Uploaded, (await Imports.GetAsync(next.Id)).Status);
+        Assert.Single(Directory.GetFiles(files));
+    }
+
     private sealed class SynchronousProgress(Action<double> report) : IProgress<double>
     {
         public void Report(double value) => report(value);
