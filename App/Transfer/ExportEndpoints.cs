@@ -91,7 +91,8 @@ internal static class ExportEndpoints
         }
     }
 
-    private static async Task RefuseAsync(HttpContext context, DomainException e)
+    /// <summary>A refusal before the first byte of a download: a status and the reason in words, not a broken file.</summary>
+    internal static async Task RefuseAsync(HttpContext context, DomainException e)
     {
         var response = context.Response;
         response.Headers.Remove(HeaderNames.ContentDisposition);

@@ -195,15 +195,7 @@ internal static class ImportEndpoints
         catch (DomainException e) when (!response.HasStarted)
         {
             // The service finds the import before writing a byte: an answer, not a broken file.
-            response.Headers.Remove(HeaderNames.ContentDisposition);
-            response.StatusCode = e switch
-            {
-                ForbiddenException => StatusCodes.Status403Forbidden,
-                NotFoundException => StatusCodes.Status404NotFound,
-                _ => StatusCodes.Status400BadRequest,
-            };
-            response.ContentType = "text/plain; charset=utf-8";
-            await response.WriteAsync(e.Message, Encoding.UTF8, context.RequestAborted);
+            await ExportEndpoints.RefuseAsync(context, e);
         }
     }
 

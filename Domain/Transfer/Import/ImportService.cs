@@ -125,11 +125,7 @@ public sealed partial class ImportService(
     {
         await access.RequireAsync(Permission.Import, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var run = await FindAsync(db, id, ct);
-        if (run.Status != ImportStatus.Uploaded)
-        {
-            throw new DomainException("This import has already started.");
-        }
+        var run = await FindUploadedAsync(db, id, ct);
 
         var path = FileOf(run);
         format ??= await DetectAsync(path, ct);
@@ -175,11 +171,7 @@ public sealed partial class ImportService(
         await access.RequireAsync(Permission.Import, ct);
         ArgumentNullException.ThrowIfNull(settings);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var run = await FindAsync(db, id, ct);
-        if (run.Status != ImportStatus.Uploaded)
-        {
-            throw new DomainException("This import has already started.");
-        }
+        var run = await FindUploadedAsync(db, id, ct);
 
         await CheckAsync(db, settings, ct);
         await using var stream = File.OpenRead(FileOf(run));
@@ -211,11 +203,7 @@ public sealed partial class ImportService(
         await access.RequireAsync(Permission.Import, ct);
         ArgumentNullException.ThrowIfNull(settings);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var run = await FindAsync(db, id, ct);
-        if (run.Status != ImportStatus.Uploaded)
-        {
-            throw new DomainException("This import has already started.");
-        }
+        var run = await FindUploadedAsync(db, id, ct);
 
         await CheckAsync(db, settings, ct);
         if (launcher is null)
@@ -597,6 +585,13 @@ public sealed partial class ImportService(
         {
             throw new DomainException(e.Message);
         }
+    }
+
+    /// <summary>An import still being set up (uploaded, not started).</summary>
+    private static async Task<ImportRun> FindUploadedAsync(DirectoryDbContext db, int id, CancellationToken ct)
+    {
+        var run = await FindAsync(db, id, ct);
+        return run.Status == ImportStatus.Uploaded ? run : throw new DomainException("This import has already started.");
     }
 
     private static async Task<ImportRun> FindAsync(DirectoryDbContext db, int id, CancellationToken ct) =>
