@@ -320,6 +320,47 @@ public sealed partial class ProfileIndex
 
         var slot = existing ?? NewSlot(customerId);
         var positions = existing is null ? null : Locate(slot);
+        StoreValues(slot, row);
+        Resort(slot, positions);
+    }
+
+    /// <summary>
+    /// Swaps many profiles' values in at once (an import's batch): the sorted orders are rebuilt in one merge each
+    /// instead of one shift of the whole order per profile, which at a million profiles cost about 0.4 ms each.
+    /// </summary>
+    private void StoreMany(IReadOnlyDictionary<int, ProfileRow?> rows)
+    {
+        var leaving = new List<int>();
+        var entering = new List<int>();
+        foreach (var (customerId, row) in rows)
+        {
+            var existing = SlotOf(customerId);
+            if (existing is { } slot)
+            {
+                leaving.Add(slot);
+            }
+
+            if (row is null)
+            {
+                if (existing is { } gone)
+                {
+                    _live.Words[gone >> 6] &= ~(1UL << gone);
+                    _slotById[customerId] = 0;
+                }
+
+                continue;
+            }
+
+            var stored = existing ?? NewSlot(customerId);
+            StoreValues(stored, row);
+            entering.Add(stored);
+        }
+
+        ResortMany(leaving, entering);
+    }
+
+    private void StoreValues(int slot, ProfileRow row)
+    {
         StoreCustomer(slot, row.Customer);
         _visits.Replace(slot, [.. row.Visits.Select(v => v.Moment)], null);
         _orders.Replace(slot, [.. row.Orders.Select(o => o.Moment)], [.. row.Orders.Select(o => o.Amount)]);
@@ -336,8 +377,6 @@ public sealed partial class ProfileIndex
                 StoreCustom(column, slot, value, bulk: false);
             }
         }
-
-        Resort(slot, positions);
     }
 
     private int PlanId(string plan)

@@ -170,6 +170,59 @@ public sealed partial class ProfileIndex
         }
     }
 
+    /// <summary>
+    /// Takes the <paramref name="leaving"/> slots out of every order and puts the <paramref name="entering"/> ones (with
+    /// their new values) in: one pass to drop, a sort of the few, and one merge, per order.
+    /// </summary>
+    private void ResortMany(List<int> leaving, List<int> entering)
+    {
+        bool[]? drop = null;
+        if (leaving.Count > 0)
+        {
+            drop = new bool[_capacity];
+            foreach (var slot in leaving)
+            {
+                drop[slot] = true;
+            }
+        }
+
+        var count = _sortedCount;
+        foreach (var sort in Sorts)
+        {
+            var perm = _sorted[sort];
+            var kept = _sortedCount;
+            if (drop is not null)
+            {
+                kept = 0;
+                for (var i = 0; i < _sortedCount; i++)
+                {
+                    if (!drop[perm[i]])
+                    {
+                        perm[kept++] = perm[i];
+                    }
+                }
+            }
+
+            var incoming = entering.ToArray();
+            Array.Sort(incoming, (a, b) => Compare(sort, a, b));
+            count = kept + incoming.Length;
+            if (perm.Length < count)
+            {
+                Array.Resize(ref perm, Math.Max(count, perm.Length * 2));
+                _sorted[sort] = perm;
+            }
+
+            // Merge from the back, so nothing kept is overwritten before it has moved.
+            int from = kept - 1, next = incoming.Length - 1, to = count - 1;
+            while (next >= 0)
+            {
+                perm[to--] = from >= 0 && Compare(sort, perm[from], incoming[next]) > 0 ? perm[from--] : incoming[next--];
+            }
+        }
+
+        _sortedCount = count;
+    }
+
     private void Unsort(int slot)
     {
         foreach (var sort in Sorts)

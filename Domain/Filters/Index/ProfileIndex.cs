@@ -244,9 +244,14 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
             _lock.EnterWriteLock();
             try
             {
-                foreach (var (id, row) in rows)
+                if (rows.Count == 1)
                 {
+                    var (id, row) = rows.Single();
                     Store(id, row);
+                }
+                else
+                {
+                    StoreMany(rows);
                 }
             }
             finally

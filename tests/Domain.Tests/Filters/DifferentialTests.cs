@@ -43,6 +43,7 @@ public sealed class DifferentialTests(ITestOutputHelper output) : DatabaseTest
         await index.BuildAsync();
         await AddCustomValuesAsync(random, ids.Skip(ids.Length / 2).Take(60), multi, number, date);
         await MakeEditsAsync(random, ids);
+        await ImportBatchAsync(random);
         ids = await Ids();
 
         // Groups, so "in group" and "joined group" conditions have members (read from the ledger by SQL, from the
@@ -142,6 +143,34 @@ public sealed class DifferentialTests(ITestOutputHelper output) : DatabaseTest
     }
 
     /// <summary>Writes after the build, through the services, so the index's incremental path is what is compared.</summary>
+    /// <summary>
+    /// An import: new profiles and edits of existing ones (names, so they move in every order) reach the index as one
+    /// batch, the path that re-sorts many profiles at once.
+    /// </summary>
+    private async Task ImportBatchAsync(Random random)
+    {
+        await using var db = Db.NewContext();
+        var emails = await db.Customers.Where(c => c.Email != null).OrderBy(c => c.Id).Select(c => c.Email!).ToListAsync();
+        var csv = new System.Text.StringBuilder("First name,Last name,Email,City\n");
+        foreach (var email in emails.Where(_ => random.Next(20) == 0))
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"Zed{random.Next(100)},Aaron{random.Next(100)},{email},Imported City\n");
+        }
+
+        for (var i = 0; i < 150; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"New{random.Next(1000)},Person{random.Next(1000)},new{i}@import.example,{(random.Next(2) == 0 ? "Lyon" : "")}\n");
+        }
+
+        var imports = Db.Get<CustomerDirectory.Domain.Transfer.Import.ImportService>();
+        var draft = await imports.UploadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv.ToString())), "batch.csv");
+        var settings = draft.Suggested with { Duplicates = CustomerDirectory.Domain.Transfer.Import.DuplicatePolicy.Update };
+        await imports.StartAsync(draft.Id, settings);
+        await imports.RunAsync(draft.Id);
+        var run = await imports.GetAsync(draft.Id);
+        Assert.True(run.Created == 150 && run.Updated > 10, $"{run.Status} {run.Error}: {run.Created} created, {run.Updated} updated");
+    }
+
     private async Task MakeEditsAsync(Random random, int[] ids)
     {
         var customers = Db.Customers;
