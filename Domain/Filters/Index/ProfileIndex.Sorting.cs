@@ -212,11 +212,38 @@ public sealed partial class ProfileIndex
                 _sorted[sort] = perm;
             }
 
-            // Merge from the back, so nothing kept is overwritten before it has moved.
-            int from = kept - 1, next = incoming.Length - 1, to = count - 1;
-            while (next >= 0)
+            // Where each newcomer goes among those kept (a binary search each: comparing every kept slot on the way would
+            // cost a million comparisons per order), then the kept runs between them are moved up in blocks, from the
+            // back, so nothing is overwritten before it has moved.
+            var places = new int[incoming.Length];
+            var lo = 0;
+            for (var j = 0; j < incoming.Length; j++)
             {
-                perm[to--] = from >= 0 && Compare(sort, perm[from], incoming[next]) > 0 ? perm[from--] : incoming[next--];
+                var hi = kept;
+                while (lo < hi)
+                {
+                    var mid = (lo + hi) >>> 1;
+                    if (Compare(sort, perm[mid], incoming[j]) < 0)
+                    {
+                        lo = mid + 1;
+                    }
+                    else
+                    {
+                        hi = mid;
+                    }
+                }
+
+                places[j] = lo;
+            }
+
+            var (end, to) = (kept, count);
+            for (var j = incoming.Length - 1; j >= 0; j--)
+            {
+                var run = end - places[j];
+                to -= run;
+                Array.Copy(perm, places[j], perm, to, run);
+                perm[--to] = incoming[j];
+                end = places[j];
             }
         }
 
