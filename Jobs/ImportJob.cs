@@ -1,5 +1,6 @@
 using CustomerDirectory.Domain.Jobs;
 using CustomerDirectory.Domain.Transfer.Import;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
@@ -32,12 +33,37 @@ internal sealed class QuartzImportLauncher(ISchedulerFactory schedulers) : IImpo
     public async Task EnqueueAsync(int importId, CancellationToken ct)
     {
         var scheduler = await schedulers.GetScheduler(ct);
+        var key = new TriggerKey($"import-{importId}", "imports");
+        if (await scheduler.GetTrigger(key, ct) is not null)
+        {
+            return; // already waiting to fire
+        }
+
         var trigger = TriggerBuilder.Create()
             .ForJob(ImportJob.Key)
-            .WithIdentity($"import-{importId}", "imports")
+            .WithIdentity(key)
             .UsingJobData(ImportJob.ImportIdKey, importId)
             .StartNow()
             .Build();
         await scheduler.ScheduleJob(trigger, new ScheduleJobOptions(), ct);
     }
+}
+
+/// <summary>
+/// At start-up: an import the last process left unfinished (stopped with the app, not crashed, so Quartz does not
+/// recover it) is started again, and carries on after its last whole batch.
+/// </summary>
+internal sealed class UnfinishedImportsResumer(ImportService imports, IImportLauncher launcher, ILogger<UnfinishedImportsResumer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        using var _ = Domain.Staff.StaffAccess.AsSystem();
+        foreach (var run in (await imports.ListAsync(cancellationToken)).Where(r => r.IsActive))
+        {
+            logger.LogInformation("Resuming import {Id} ({File}), left {Status}", run.Id, run.FileName, run.Status);
+            await launcher.EnqueueAsync(run.Id, cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

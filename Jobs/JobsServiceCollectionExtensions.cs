@@ -58,6 +58,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<Domain.Transfer.Import.IImportLauncher, QuartzImportLauncher>();
         services.AddHostedService<InterruptedRunsMarker>(); // before the scheduler starts running anything
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddHostedService<UnfinishedImportsResumer>(); // after it: the launcher schedules on the started scheduler
         return services;
     }
 }

@@ -146,6 +146,40 @@ public sealed partial class ImportEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task An_import_the_last_process_left_running_is_started_again_at_start_up_and_finishes()
+    {
+        using var owner = await OwnerAsync();
+        var location = Target(await UploadAsync(owner, "First name,Last name,Email\nAda,Lovelace,ada@example.com\nAlan,Turing,alan@example.com\n"u8.ToArray(), "people.csv"))!;
+        var id = int.Parse(location.Split('/')[3], System.Globalization.CultureInfo.InvariantCulture);
+        var imports = _app.Services.GetRequiredService<ImportService>();
+        using (StaffAccess.AsSystem())
+        {
+            // As a process stopped mid-import leaves it: settings chosen, status Running, no trigger left in Quartz.
+            var draft = await imports.DraftAsync(id, null);
+            await imports.PreviewAsync(id, draft.Suggested);
+            await using (var db = _app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Domain.Data.DirectoryDbContext>>().CreateDbContext())
+            {
+                var run = db.ImportRuns.Single(r => r.Id == id);
+                db.Entry(run).Property(r => r.Status).CurrentValue = ImportStatus.Running;
+                await db.SaveChangesAsync();
+            }
+
+            var resumer = _app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Single(s => s.GetType().Name == "UnfinishedImportsResumer");
+            await resumer.StartAsync(CancellationToken.None);
+
+            var clock = Stopwatch.StartNew();
+            while ((await imports.GetAsync(id)).IsActive)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "The resumed import did not finish in 60 s.");
+                await Task.Delay(100);
+            }
+
+            var finished = await imports.GetAsync(id);
+            Assert.Equal((ImportStatus.Completed, 2), (finished.Status, finished.Created));
+        }
+    }
+
+    [Fact]
     public async Task The_report_streams_every_rejected_row_as_csv_once_the_import_has_run()
     {
         using var owner = await OwnerAsync();
