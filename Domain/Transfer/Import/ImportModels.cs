@@ -64,7 +64,10 @@ public sealed record ImportSettings
     public CsvFormat Format => new(Encoding, Delimiter);
 }
 
-/// <summary>An uploaded file, read far enough to choose how to import it.</summary>
+/// <summary>
+/// An uploaded file, read far enough to choose how to import it: the first rows as a sample, and per column the
+/// distinct values of the first rows read (a new choice field's options come from them).
+/// </summary>
 public sealed record ImportDraft(
     int Id,
     string FileName,
@@ -73,7 +76,8 @@ public sealed record ImportDraft(
     IReadOnlyList<string> HeaderProblems,
     IReadOnlyList<IReadOnlyList<string>> Sample,
     ImportSettings Suggested,
-    bool DateOrderAmbiguous);
+    bool DateOrderAmbiguous,
+    IReadOnlyList<IReadOnlyList<string>> ColumnValues);
 
 /// <summary>What an import would do, found by reading the whole file without writing anything.</summary>
 public sealed record ImportPreview(
@@ -113,7 +117,8 @@ public sealed record ImportRunView(
     string? UndoSummary,
     ImportSettings? Settings)
 {
-    public bool CanUndo => Status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Cancelled && (Created > 0 || Updated > 0);
+    /// <summary>Finished with something to undo (or left half-undone by a stopped app).</summary>
+    public bool CanUndo => Status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Cancelled or ImportStatus.Undoing && (Created > 0 || Updated > 0);
 
     public bool IsActive => Status is ImportStatus.Queued or ImportStatus.Running or ImportStatus.Stopping;
 }

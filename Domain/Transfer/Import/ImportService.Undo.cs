@@ -17,6 +17,9 @@ public sealed partial class ImportService
     private const int UndoChunk = 1_000;
     private const int KeptListed = 100;
 
+    /// <summary>The imports being undone by this process.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> _undoing = new();
+
     /// <summary>
     /// Reverts an import: the profiles it created are removed and the fields it changed restored, but only where
     /// nobody has touched the profile since (its version moved, or it has visits, orders, notes…); those are kept,
@@ -37,31 +40,35 @@ public sealed partial class ImportService
             throw new DomainException("An import can be undone once it has finished (stop it first).");
         }
 
-        if (run.Status is ImportStatus.Undone or ImportStatus.Undoing)
+        if (run.Status == ImportStatus.Undone)
         {
-            throw new DomainException(run.Status == ImportStatus.Undone ? "This import was already undone." : "This import is being undone.");
+            throw new DomainException("This import was already undone.");
         }
 
-        // One undo at a time: whoever moves the status to Undoing first does it; a second click or browser is refused.
-        var finished = run.Status;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        // One undo at a time: this process marks it, and the status moves to Undoing in the database. An import found
+        // Undoing with no undo running here was left half-undone by a stopped app: it carries on (each chunk is whole).
+        if (!_undoing.TryAdd(id, 0))
         {
-            if (await db.ImportRuns.Where(r => r.Id == id && r.Status == finished).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ImportStatus.Undoing), ct) == 0)
-            {
-                throw new DomainException("This import is being undone.");
-            }
+            throw new DomainException("This import is being undone.");
         }
 
         try
         {
+            if (run.Status != ImportStatus.Undoing)
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(ct);
+                var finished = run.Status;
+                if (await db.ImportRuns.Where(r => r.Id == id && r.Status == finished).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ImportStatus.Undoing), ct) == 0)
+                {
+                    throw new DomainException("This import is being undone.");
+                }
+            }
+
             return await UndoChunksAsync(run, actor, ct);
         }
-        catch
+        finally
         {
-            // What was undone stays undone (each chunk is whole); the import can be undone again for the rest.
-            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            await db.ImportRuns.Where(r => r.Id == id && r.Status == ImportStatus.Undoing).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, finished), CancellationToken.None);
-            throw;
+            _undoing.TryRemove(id, out _);
         }
     }
 

@@ -38,6 +38,9 @@ public sealed partial class ImportService(
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromDays(1);
     private const int SampleRows = 5;
 
+    /// <summary>Distinct values kept per column from the rows the draft reads (200).</summary>
+    private const int ColumnValuesKept = 50;
+
     private static readonly JsonSerializerOptions Json = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     private string Folder
@@ -162,7 +165,10 @@ public sealed partial class ImportService(
             Columns = columns,
         };
         var ambiguous = guess is null && sample.Any(r => dateColumns.Any(c => c < r.Count && !string.IsNullOrWhiteSpace(r[c])));
-        return new ImportDraft(run.Id, run.FileName, run.FileSize, source.Header, source.HeaderProblems, [.. sample.Take(SampleRows)], suggested, ambiguous);
+        var values = source.Header.Select((_, column) => (IReadOnlyList<string>)[.. sample
+            .Select(r => column < r.Count ? CsvValues.Clean(r[column]) : null).OfType<string>()
+            .Distinct(StringComparer.CurrentCultureIgnoreCase).Take(ColumnValuesKept)]).ToList();
+        return new ImportDraft(run.Id, run.FileName, run.FileSize, source.Header, source.HeaderProblems, [.. sample.Take(SampleRows)], suggested, ambiguous, values);
     }
 
     /// <summary>Reads the whole file with these settings and says what the import would do; writes nothing.</summary>

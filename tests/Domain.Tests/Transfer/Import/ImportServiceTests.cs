@@ -323,6 +323,39 @@ public sealed class ImportServiceTests : DatabaseTest
         Assert.Single(Directory.GetFiles(files));
     }
 
+    [Fact]
+    public async Task A_new_choice_field_can_take_its_options_from_every_value_the_draft_read_not_only_the_sample()
+    {
+        var csv = new System.Text.StringBuilder("First name,Last name,Tier\n");
+        foreach (var tier in new[] { "Gold", "gold", "Silver", "", "Gold", "Silver", "Bronze", "Platinum" })
+        {
+            csv.Append("A,B,").Append(tier).Append('\n');
+        }
+
+        var draft = await UploadAsync(csv.ToString());
+
+        Assert.Equal(5, draft.Sample.Count);
+        Assert.Equal(["Gold", "Silver", "Bronze", "Platinum"], draft.ColumnValues[2]);
+        Assert.Equal(["A"], draft.ColumnValues[0]);
+    }
+
+    [Fact]
+    public async Task An_undo_a_stopped_app_left_half_done_can_be_finished()
+    {
+        var (_, run) = await ImportAsync("First name,Last name,Email\nAda,Lovelace,ada@example.com\n");
+        await using (var db = Db.NewContext())
+        {
+            await db.ImportRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ImportStatus.Undoing));
+        }
+
+        Assert.True((await Imports.GetAsync(run.Id)).CanUndo);
+        var result = await Imports.UndoAsync(run.Id);
+
+        Assert.Equal(1, result.Removed);
+        Assert.Equal(ImportStatus.Undone, (await Imports.GetAsync(run.Id)).Status);
+        Assert.Empty(await AllAsync());
+    }
+
     private sealed class SynchronousProgress(Action<double> report) : IProgress<double>
     {
         public void Report(double value) => report(value);
