@@ -414,31 +414,9 @@ public sealed class DemoDataSeeder(IDbContextFactory<DirectoryDbContext> dbFacto
         public void Order(int customerId, DateTime at, long minor, string currency, OrderKind kind, DateTime now) =>
             Execute(_order, customerId, at, minor, currency, kind.ToString(), now);
 
-        private static DbCommand Command(DbConnection connection, DbTransaction transaction, string table, params string[] columns)
-        {
-            var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) "
-                + $"VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})";
-            for (var i = 0; i < columns.Length; i++)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = $"@p{i}";
-                command.Parameters.Add(parameter);
-            }
+        private static DbCommand Command(DbConnection connection, DbTransaction transaction, string table, params string[] columns) =>
+            PreparedInsert.Create(connection, transaction, table, columns);
 
-            command.Prepare();
-            return command;
-        }
-
-        private static void Execute(DbCommand command, params object?[] values)
-        {
-            for (var i = 0; i < values.Length; i++)
-            {
-                command.Parameters[i].Value = values[i] ?? DBNull.Value;
-            }
-
-            command.ExecuteNonQuery();
-        }
+        private static void Execute(DbCommand command, params object?[] values) => PreparedInsert.Execute(command, values);
     }
 }

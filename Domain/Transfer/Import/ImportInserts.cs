@@ -35,9 +35,9 @@ internal sealed class ImportInserts : IDisposable
         _actor = actor;
         _fileName = fileName;
         _customerColumns = CustomerColumns(db.Model.FindEntityType(typeof(Customer))!);
-        _customer = Command($"INSERT INTO \"Customers\" ({string.Join(", ", _customerColumns.Select(c => $"\"{c.Column}\""))}) VALUES ({Parameters(_customerColumns.Length)})", _customerColumns.Length);
+        _customer = PreparedInsert.Create(_connection, null, "Customers", [.. _customerColumns.Select(c => c.Column)]);
         // The new id: RETURNING costs SQLite about three times the insert itself here; this costs a few microseconds.
-        _lastId = Command("SELECT last_insert_rowid()", 0);
+        _lastId = PreparedInsert.Command(_connection, "SELECT last_insert_rowid()", 0);
         _audit = Insert("AuditEntries", "At", "ActorId", "ActorName", "Action", "RecordType", "RecordId", "CustomerId", "Summary", "Changes");
         _tag = Insert("CustomerTags", "CustomerId", "TagId", "AddedAt");
         _value = Insert("CustomFieldValues", "CustomerId", "FieldId", "Flag", "OptionId", "Text", "Number", "Date");
@@ -139,32 +139,7 @@ internal sealed class ImportInserts : IDisposable
             value is null ? null : converter is null ? value : converter.ConvertToProvider(value);
     }
 
-    private DbCommand Insert(string table, params string[] columns) =>
-        Command($"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({Parameters(columns.Length)})", columns.Length);
+    private DbCommand Insert(string table, params string[] columns) => PreparedInsert.Create(_connection, null, table, columns);
 
-    private static string Parameters(int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => $"@p{i}"));
-
-    private DbCommand Command(string sql, int parameters)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        for (var i = 0; i < parameters; i++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = $"@p{i}";
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
-    }
-
-    private static void Execute(DbCommand command, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-
-        command.ExecuteNonQuery();
-    }
+    private static void Execute(DbCommand command, params object?[] values) => PreparedInsert.Execute(command, values);
 }
