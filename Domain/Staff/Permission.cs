@@ -45,6 +45,18 @@ public enum Permission
 
     /// <summary>Business settings, saved views shared with everyone, and the background jobs.</summary>
     ManageSettings,
+
+    /// <summary>Build campaign audiences from groups, see who is sendable, freeze and export snapshots.</summary>
+    BuildAudiences,
+
+    /// <summary>Wire group entries and exits to webhooks, confirm held deliveries, resend.</summary>
+    ManageAutomations,
+
+    /// <summary>The insights page: rankings over a period and the charts.</summary>
+    ViewInsights,
+
+    /// <summary>Create and revoke the API keys tills and websites use.</summary>
+    ManageApiKeys,
 }
 
 public static class Permissions
@@ -73,6 +85,10 @@ public static class Permissions
         Permission.ManageStaff => "Manage staff and permissions",
         Permission.ViewAuditLog => "View the audit log",
         Permission.ManageSettings => "Manage settings and jobs",
+        Permission.BuildAudiences => "Build audiences and export snapshots",
+        Permission.ManageAutomations => "Manage automations (webhooks)",
+        Permission.ViewInsights => "View insights",
+        Permission.ManageApiKeys => "Manage API keys",
         _ => permission.ToString(),
     };
 
@@ -98,6 +114,10 @@ public static class Permissions
         Permission.ManageStaff => "manage staff",
         Permission.ViewAuditLog => "view the audit log",
         Permission.ManageSettings => "change settings or jobs",
+        Permission.BuildAudiences => "build audiences",
+        Permission.ManageAutomations => "change automations",
+        Permission.ViewInsights => "view insights",
+        Permission.ManageApiKeys => "manage API keys",
         _ => permission.ToString(),
     };
 }
@@ -118,6 +138,7 @@ public static class DefaultRoles
         {
             Permission.ViewProfiles, Permission.ViewContactDetails, Permission.ViewFinancials, Permission.TagProfiles,
             Permission.ManageManualGroups, Permission.ManageAutomatedGroups, Permission.Export, Permission.ManageTags,
+            Permission.BuildAudiences, Permission.ManageAutomations, Permission.ViewInsights,
         },
         [StaffRoles.ReadOnly] = new HashSet<Permission> { Permission.ViewProfiles },
     };

@@ -13,6 +13,7 @@ internal static class PermissionGroups
         ("Activity", [Permission.RecordActivity]),
         ("Groups", [Permission.ManageManualGroups, Permission.ManageAutomatedGroups]),
         ("Import & export", [Permission.Import, Permission.Export]),
-        ("Administration", [Permission.ManageCustomFields, Permission.ManageTags, Permission.ManageStaff, Permission.ViewAuditLog, Permission.ManageSettings]),
+        ("Marketing", [Permission.BuildAudiences, Permission.ManageAutomations, Permission.ViewInsights]),
+        ("Administration", [Permission.ManageCustomFields, Permission.ManageTags, Permission.ManageStaff, Permission.ViewAuditLog, Permission.ManageSettings, Permission.ManageApiKeys]),
     ];
 }

@@ -29,11 +29,14 @@ public sealed class MainLayoutTests : StaffPageTest
 
         await Staff.ChangeRoleAsync(fran.Id, await RoleIdAsync(StaffRoles.Marketer)); // the owner, elsewhere
 
-        layout.WaitForAssertion(() => Assert.Equal(["nav-customers", "nav-groups", "nav-tags", "nav-settings"], Menu(layout)));
+        layout.WaitForAssertion(() => Assert.Equal(
+            ["nav-customers", "nav-groups", "nav-marketing", "nav-audiences", "nav-automations", "nav-insights", "nav-tags", "nav-settings"],
+            Menu(layout)));
 
         await Roles.SetPermissionAsync(await RoleIdAsync(StaffRoles.Marketer), Permission.ViewProfiles, granted: false);
 
-        layout.WaitForAssertion(() => Assert.Equal(["nav-tags", "nav-settings"], Menu(layout)));
+        layout.WaitForAssertion(() => Assert.Equal(
+            ["nav-marketing", "nav-audiences", "nav-automations", "nav-insights", "nav-tags", "nav-settings"], Menu(layout)));
     }
 
     [Fact]
