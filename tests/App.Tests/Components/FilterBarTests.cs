@@ -306,4 +306,23 @@ public sealed class FilterBarTests : DirectoryPageTest
         cut.WaitForAssertion(() => Assert.Equal(["Hugo Bernard"], Names(cut)));
         Assert.Empty(cut.FindAll("[data-testid=filter-error]"));
     }
+
+    [Fact]
+    public async Task ALineBeingAdded_SurvivesARenderThatBrieflyHandsBackTheFilterBeforeOurChange()
+    {
+        var catalog = await Services.GetRequiredService<FilterCatalogService>().GetAsync();
+        var before = FilterDefinition.Empty;
+        var ours = new FilterDefinition { Root = FilterNode.All(FilterNode.Condition(FilterFields.FirstName, FilterOperator.Is, "hugo")) };
+        var bar = Render<FilterBar>(p => p.Add(b => b.Filter, ours).Add(b => b.Catalog, catalog));
+        bar.FindAll("[data-testid=add-condition]")[0].Click(); // the next line, unfinished
+        Assert.Equal(2, bar.FindAll("[data-testid=filter-condition]").Count);
+
+        // The page re-reads the address before the browser has reported our change, then has it.
+        bar.Render(p => p.Add(b => b.Filter, before));
+        Assert.Empty(bar.FindAll("[data-testid=filter-condition]"));
+        bar.Render(p => p.Add(b => b.Filter, ours));
+
+        Assert.Equal(2, bar.FindAll("[data-testid=filter-condition]").Count);
+        Assert.Equal("hugo", bar.Find("[data-testid=filter-value]").GetAttribute("value"));
+    }
 }
