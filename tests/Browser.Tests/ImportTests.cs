@@ -29,7 +29,8 @@ public sealed partial class ImportTests() : BrowserSession(demoProfiles: 0)
         await page.WaitForURLAsync("**/customers/import");
         await WaitForInteractiveAsync(page);
         await page.GetByTestId("upload-file").SetInputFilesAsync(new FilePayload { Name = "clients.csv", MimeType = "text/csv", Buffer = MessyCsv });
-        await page.GetByTestId("upload").ClickAsync();
+        var upload = await page.RunAndWaitForRequestAsync(() => page.GetByTestId("upload").ClickAsync(), r => r.Method == "POST" && r.Url.Contains("/imports/upload", StringComparison.Ordinal));
+        Assert.Equal("xhr", upload.ResourceType); // sent by upload.js, which shows the progress
         await page.WaitForURLAsync(MappingUrl());
         await WaitForInteractiveAsync(page);
 
@@ -125,6 +126,19 @@ public sealed partial class ImportTests() : BrowserSession(demoProfiles: 0)
         await Expect(page.GetByTestId("delimiter")).ToHaveValueAsync(";");
         await Expect(page.GetByTestId("column-target").Nth(0)).ToHaveValueAsync("FirstName");
         await Expect(page.GetByTestId("column-target").Nth(4)).ToHaveValueAsync("Ignore");
+    }
+
+    [Fact]
+    public async Task AnUploadTheServerRefuses_ComesBackToTheFormWithTheReason()
+    {
+        var page = await SignedInPageAsync();
+        await page.GotoAsync("customers/import");
+        await WaitForInteractiveAsync(page);
+        await page.GetByTestId("upload-file").SetInputFilesAsync(new FilePayload { Name = "empty.csv", MimeType = "text/csv", Buffer = [] });
+        await page.GetByTestId("upload").ClickAsync();
+
+        await Expect(page.GetByTestId("upload-problem")).ToBeVisibleAsync();
+        Assert.EndsWith("/customers/import", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
     }
 
     private static ILocator Tile(IPage page, string testId) => page.GetByTestId(testId).Locator(".engagement-value");
