@@ -1,5 +1,6 @@
 using CustomerDirectory.Jobs;
 using CustomerDirectory.App.Account;
+using CustomerDirectory.App.Audiences;
 using CustomerDirectory.App.Components;
 using CustomerDirectory.App.Hosting;
 using CustomerDirectory.App.Transfer;
@@ -87,6 +88,7 @@ app.MapHealthChecks("/health").AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapExportEndpoints();
 app.MapImportEndpoints();
+app.MapAudienceEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

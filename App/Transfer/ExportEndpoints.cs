@@ -71,7 +71,14 @@ internal static class ExportEndpoints
     public static IReadOnlyCollection<string>? Columns(string? cols) =>
         string.IsNullOrWhiteSpace(cols) ? null : cols.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static async Task StreamAsync(HttpContext context, ExportService exports, ExportScope scope, string? cols, string fileName)
+    private static Task StreamAsync(HttpContext context, ExportService exports, ExportScope scope, string? cols, string fileName) =>
+        StreamCsvAsync(context, fileName, (body, ct) => exports.WriteCsvAsync(scope, Columns(cols), body, ct));
+
+    /// <summary>
+    /// Streams a CSV download that <paramref name="write"/> produces (a service call that checks everything before its
+    /// first byte); a refusal before the first byte becomes a status and the reason in words.
+    /// </summary>
+    internal static async Task StreamCsvAsync(HttpContext context, string fileName, Func<Stream, CancellationToken, Task> write)
     {
         var response = context.Response;
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
@@ -82,7 +89,7 @@ internal static class ExportEndpoints
         response.Headers.CacheControl = "no-store";
         try
         {
-            await exports.WriteCsvAsync(scope, Columns(cols), response.Body, context.RequestAborted);
+            await write(response.Body, context.RequestAborted);
         }
         catch (DomainException e) when (!response.HasStarted)
         {

@@ -62,6 +62,8 @@ internal sealed class AuditedType
         // An import's bookkeeping: the import itself writes its own lines (started, finished, undone), and each
         // profile it creates or changes is logged as such.
         typeof(Transfer.Import.ImportRun), typeof(Transfer.Import.ImportChange), typeof(Transfer.Import.ImportReject),
+        // A snapshot writes its own line (who froze what, with the rule); its members are its content, at volume.
+        typeof(Audiences.AudienceSnapshot), typeof(Audiences.AudienceSnapshotMember),
     };
 
     /// <summary>Rows that link two records; the capture groups them into one line per profile, role or person.</summary>
@@ -191,6 +193,14 @@ internal sealed class AuditedType
                 Updated = "override-changed",
                 Deleted = "override-removed",
                 Skip = Set("At", "By"),
+            },
+            [typeof(Audiences.Audience)] = new()
+            {
+                RecordType = "audience",
+                Prefix = "audience",
+                Noun = "audience",
+                Name = p => p.Get("Name"),
+                Skip = Set([.. stamps, "NameKey", "CreatedBy"]),
             },
             [typeof(SavedView)] = new()
             {

@@ -52,6 +52,9 @@ public enum ChangeKind
 
     /// <summary>An import was uploaded, progressed, finished or was undone (the Import page follows it).</summary>
     ImportsChanged,
+
+    /// <summary>An audience was saved or deleted, or a snapshot of one was frozen (the Audiences page follows it).</summary>
+    AudiencesChanged,
 }
 
 /// <summary>

@@ -73,6 +73,13 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
     /// <summary>The rows each import rejected or skipped, for its report.</summary>
     public DbSet<Transfer.Import.ImportReject> ImportRejects => Set<Transfer.Import.ImportReject>();
 
+    public DbSet<Audiences.Audience> Audiences => Set<Audiences.Audience>();
+
+    /// <summary>Frozen audiences (append-only: triggers refuse UPDATE and DELETE).</summary>
+    public DbSet<Audiences.AudienceSnapshot> AudienceSnapshots => Set<Audiences.AudienceSnapshot>();
+
+    public DbSet<Audiences.AudienceSnapshotMember> AudienceSnapshotMembers => Set<Audiences.AudienceSnapshotMember>();
+
     /// <summary>Throws <see cref="NotFoundException.Profile"/> unless the profile exists (checked inside the caller's transaction).</summary>
     public async Task EnsureCustomerExistsAsync(int customerId, CancellationToken ct)
     {

@@ -32,7 +32,7 @@ public sealed class ExportService(
 
     // RFC 4180 (comma, CRLF, quotes when a cell holds a comma, quote, CR or LF), with a BOM so Excel reads UTF-8.
     // CsvHelper's own injection guard is off: CsvFormula does it, reversibly, on every cell (numbers included).
-    private static readonly CsvWriterOptions Csv = CsvWriterOptions.Default with { WriteByteOrderMark = true, Injection = CsvInjection.None };
+    internal static readonly CsvWriterOptions Csv = CsvWriterOptions.Default with { WriteByteOrderMark = true, Injection = CsvInjection.None };
 
     /// <summary>The columns this person may export, in file order, with the default choice marked.</summary>
     public async Task<IReadOnlyList<ExportColumn>> ColumnsAsync(CancellationToken ct = default)

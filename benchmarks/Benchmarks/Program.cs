@@ -1,6 +1,6 @@
 // A timing harness for the directory's hot paths on a real SQLite file. It prints numbers; it asserts nothing.
 //
-//   dotnet run -c Release --project benchmarks/Benchmarks -- [--data FOLDER] [--seed N] [--engine | --groups | --export | --import [--rows N]]
+//   dotnet run -c Release --project benchmarks/Benchmarks -- [--data FOLDER] [--seed N] [--engine | --groups | --export | --import [--rows N] | --audience]
 //
 // With --data, it measures the database in FOLDER (e.g. one made by `App -- --seed-demo 1000000`); otherwise it
 // seeds N demo profiles (default 100,000) into a temp folder first. Either way it adds one profile with 5,000
@@ -51,6 +51,13 @@ if (args.Contains("--import"))
 {
     // The import's figures (docs/performance.md): N generated rows into a copy of a seeded folder, e.g. --data /tmp/seed1m/data --rows 1000000.
     await CustomerDirectory.Benchmarks.ImportHarness.RunAsync(provider, int.Parse(Arg("--rows") ?? "100000", CultureInfo.InvariantCulture));
+    return;
+}
+
+if (args.Contains("--audience"))
+{
+    // The audiences' figures (docs/performance.md): on a COPY of a seeded folder (it adds groups, an audience, a snapshot).
+    await CustomerDirectory.Benchmarks.AudienceHarness.RunAsync(provider);
     return;
 }
 

@@ -130,6 +130,16 @@ public sealed class PermissionMatrixTests : DatabaseTest
         ["ImportService.GetAsync"] = Permission.Import,
         ["ImportService.WriteReportAsync"] = Permission.Import,
         ["ImportService.UndoAsync"] = Permission.Import,
+        ["AudienceService.ListAsync"] = Permission.BuildAudiences,
+        ["AudienceService.GetAsync"] = Permission.BuildAudiences,
+        ["AudienceService.GroupsAsync"] = Permission.BuildAudiences,
+        ["AudienceService.SaveAsync"] = Permission.BuildAudiences,
+        ["AudienceService.DeleteAsync"] = Permission.BuildAudiences,
+        ["AudienceService.CountAsync"] = Permission.BuildAudiences,
+        ["AudienceService.FreezeAsync"] = Permission.BuildAudiences,
+        ["AudienceService.SnapshotsAsync"] = Permission.BuildAudiences,
+        ["AudienceService.SnapshotMembersAsync"] = Permission.BuildAudiences, // and View contact details (the addresses)
+        ["AudienceService.WriteSnapshotCsvAsync"] = Permission.BuildAudiences, // and Export, and View contact details
     };
 
     /// <summary>

@@ -15,7 +15,7 @@ public sealed partial class ProfileIndex
         "Id, FirstName, LastName, Email, EmailKey, PhoneKey, AddressLine, PostalCode, City, Country, Birthday, CreatedAt, Source, " +
         "HasAccount, PhotoUploaded, VisitCount, FirstVisitAt, LastVisitAt, OrderCount, TotalSpentMinor, FirstOrderAt, LastOrderAt, " +
         "DonationCount, DonationTotalMinor, LastDonationAt, ActiveMembershipCount, EmailConsent_Status, SmsConsent_Status, " +
-        "EmailConsent_SubscribedAt, LoyaltyEnrolled, LoyaltyPoints, LoyaltyRewardThreshold";
+        "EmailConsent_SubscribedAt, LoyaltyEnrolled, LoyaltyPoints, LoyaltyRewardThreshold, Phone";
 
     private static class Sql
     {
@@ -223,6 +223,8 @@ public sealed partial class ProfileIndex
         _photoUploaded = ColumnArrays.Grow(_photoUploaded, capacity, (byte)0);
         _loyaltyEnrolled = ColumnArrays.Grow(_loyaltyEnrolled, capacity, (byte)0);
         _rewardInSight = ColumnArrays.Grow(_rewardInSight, capacity, (byte)0);
+        _emailState = ColumnArrays.Grow(_emailState, capacity, Audiences.AudienceRules.Missing);
+        _phoneState = ColumnArrays.Grow(_phoneState, capacity, Audiences.AudienceRules.Missing);
         _tags.Resize(capacity);
         _lists.Resize(capacity);
         _plans.Resize(capacity);
@@ -270,6 +272,8 @@ public sealed partial class ProfileIndex
         _loyaltyEnrolled[slot] = r.LoyaltyEnrolled ? (byte)1 : (byte)0;
         _loyaltyPoints[slot] = r.LoyaltyPoints;
         _rewardInSight[slot] = Customers.Customer.RewardInSight(r.LoyaltyEnrolled, r.LoyaltyPoints, r.RewardThreshold) ? (byte)1 : (byte)0;
+        _emailState[slot] = Audiences.AudienceRules.EmailState(r.Email);
+        _phoneState[slot] = Audiences.AudienceRules.PhoneState(r.Phone);
     }
 
     private static void StoreCustom(CustomColumn column, int slot, in CustomValue value, bool bulk)
@@ -423,7 +427,7 @@ public sealed partial class ProfileIndex
         string? PostalCode, string? City, string? Country, int Birthday, int CreatedAt, byte Source, bool HasAccount, bool PhotoUploaded,
         int VisitCount, int FirstVisitAt, int LastVisitAt, int OrderCount, long TotalSpent, int FirstOrderAt, int LastOrderAt,
         int DonationCount, long DonationTotal, int LastDonationAt, int ActiveMemberships, byte EmailConsent, byte SmsConsent,
-        int SubscribedAt, bool LoyaltyEnrolled, int LoyaltyPoints, int? RewardThreshold)
+        int SubscribedAt, bool LoyaltyEnrolled, int LoyaltyPoints, int? RewardThreshold, string? Phone)
     {
         public static CustomerRecord Read(DbDataReader r)
         {
@@ -435,7 +439,7 @@ public sealed partial class ProfileIndex
                 r.GetInt32(15), ReadMoment(r, 16), ReadMoment(r, 17), r.GetInt32(18), r.GetInt64(19), ReadMoment(r, 20), ReadMoment(r, 21),
                 r.GetInt32(22), r.GetInt64(23), ReadMoment(r, 24), r.GetInt32(25),
                 ConsentCodes[r.GetString(26)], ConsentCodes[r.GetString(27)], ReadMoment(r, 28),
-                r.GetBoolean(29), r.GetInt32(30), r.IsDBNull(31) ? null : r.GetInt32(31));
+                r.GetBoolean(29), r.GetInt32(30), r.IsDBNull(31) ? null : r.GetInt32(31), S(32));
         }
     }
 

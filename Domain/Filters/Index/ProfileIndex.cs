@@ -68,6 +68,10 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
     private byte[] _loyaltyEnrolled = [];
     private byte[] _rewardInSight = [];
 
+    // Whether each profile's email and phone can be sent to (AudienceRules: missing, invalid, usable), for audiences.
+    private byte[] _emailState = [];
+    private byte[] _phoneState = [];
+
     // Sets and activity.
     private readonly SetColumn _tags = new();
     private readonly SetColumn _lists = new();
@@ -331,7 +335,7 @@ public sealed partial class ProfileIndex(IDbContextFactory<DirectoryDbContext> d
         {
             long bytes = (_ids.LongLength * 4) + (_slotById.LongLength * 4) + (_live.Words.LongLength * 8);
             bytes += new[] { _firstName, _lastName, _email, _emailKey, _phone, _address, _postalCode, _city, _country }.Sum(c => c.Bytes);
-            bytes += 13L * 4 * _capacity + 2L * 8 * _capacity + 7L * _capacity;
+            bytes += 13L * 4 * _capacity + 2L * 8 * _capacity + 9L * _capacity;
             bytes += _tags.Bytes + _lists.Bytes + _plans.Bytes + _statuses.Bytes;
             bytes += _visits.Bytes + _orders.Bytes + _donations.Bytes;
             bytes += _custom.Values.Sum(c => c.Bytes);

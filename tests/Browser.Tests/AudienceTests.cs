@@ -1,0 +1,114 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CustomerDirectory.Browser.Tests;
+
+/// <summary>Audiences in a real browser: a marketer builds one, reads the counts, freezes a snapshot and downloads it.</summary>
+public sealed partial class AudienceTests() : BrowserSession(demoProfiles: 0)
+{
+    private static readonly LocatorAssertionsToHaveTextOptions Slow = new() { Timeout = 15_000 };
+
+    [Fact]
+    public async Task Marketer_BuildsAnAudience_SeesSendableAndExcludedCounts_FreezesASnapshot_AndDownloadsItsCsv()
+    {
+        // The owner keeps three customers in Lyon (one subscribed to email, one never asked, one without email)
+        // and adds Mia as a marketer.
+        var owner = await SignedInPageAsync();
+        await CreateProfileAsync(owner, "Ana", "Audience", "ana.audience@example.com");
+        var consent = owner.GetByTestId("consent");
+        await consent.Locator("[data-channel=Email] .consent-status").ClickAsync();
+        await owner.Locator(".rz-dropdown-item[aria-label=Subscribed]:visible").ClickAsync();
+        await Expect(consent.Locator("[data-channel=Email]")).ToContainTextAsync("Subscribed");
+        await CreateProfileAsync(owner, "Ben", "Audience", "ben.audience@example.com");
+        await CreateProfileAsync(owner, "Cy", "Audience", null);
+        var password = await AddMarketerAsync(owner);
+
+        var mia = await NewPageAsync();
+        await SignInAsync(mia, "mia@example.com", password);
+        await mia.GetByTestId("nav-audiences").ClickAsync();
+        await WaitForInteractiveAsync(mia);
+        await mia.GetByTestId("new-audience").ClickAsync();
+        await mia.WaitForURLAsync("**/marketing/audiences/new");
+        await WaitForInteractiveAsync(mia);
+
+        // Everyone in Lyon, by email: one can be sent to, one never consented, one has no email.
+        await mia.GetByTestId("audience-name").FillAsync("Lyon newsletter");
+        await mia.GetByTestId("filter-root").GetByTestId("add-condition").Last.ClickAsync();
+        var condition = mia.GetByTestId("filter-condition").Last;
+        await condition.GetByTestId("filter-field").SelectOptionAsync(new SelectOptionValue { Label = "City" });
+        await condition.GetByTestId("filter-op").SelectOptionAsync(new SelectOptionValue { Label = "is" });
+        await condition.GetByTestId("filter-value").FillAsync("Lyon");
+        await condition.GetByTestId("filter-value").PressAsync("Enter");
+        var sendable = mia.GetByTestId("sendable-email").Locator(".engagement-value");
+        await Expect(mia.GetByTestId("audience-taken").Locator(".engagement-value")).ToHaveTextAsync("3", Slow);
+        await Expect(sendable).ToHaveTextAsync("1");
+        await Expect(OutCount(mia, "NeverConsented")).ToHaveTextAsync("1");
+        await Expect(OutCount(mia, "NoAddress")).ToHaveTextAsync("1");
+
+        // Excluding the email subscribers takes Ana out, counted once, as excluded.
+        var subscribers = mia.GetByTestId("group-row").Filter(new() { HasText = "Email subscribers" });
+        await subscribers.Locator("input[data-testid^=exclude-]").CheckAsync();
+        await Expect(sendable).ToHaveTextAsync("0");
+        await Expect(OutCount(mia, "ExcludedGroup")).ToHaveTextAsync("1");
+        await subscribers.Locator("input[data-testid^=exclude-]").UncheckAsync();
+        await Expect(sendable).ToHaveTextAsync("1");
+
+        // Save, freeze, download.
+        await mia.GetByTestId("save-audience").ClickAsync();
+        await mia.WaitForURLAsync(AudienceUrl());
+        await WaitForInteractiveAsync(mia);
+        await Expect(mia.GetByTestId("no-snapshots")).ToBeVisibleAsync();
+        await mia.GetByTestId("freeze-snapshot").ClickAsync();
+        var row = mia.GetByTestId("snapshot-row");
+        await Expect(row.GetByTestId("snapshot-size")).ToHaveTextAsync("1");
+        await Expect(row).ToContainTextAsync("Mia Marketer");
+        var download = await mia.RunAndWaitForDownloadAsync(() => row.GetByTestId("download-snapshot").ClickAsync());
+
+        Assert.Matches(@"^audience-snapshot-\d+\.csv$", download.SuggestedFilename);
+        var bytes = await File.ReadAllBytesAsync((await download.PathAsync())!);
+        var lines = System.Text.Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("customer_id,first_name,last_name,email,may_contact,reason", lines[0]);
+        Assert.Equal(2, lines.Length);
+        Assert.EndsWith(",Ana,Audience,ana.audience@example.com,yes,", lines[1], StringComparison.Ordinal);
+    }
+
+    private static ILocator OutCount(IPage page, string reason) => page.GetByTestId($"out-{reason}").GetByTestId("out-count");
+
+    private static async Task CreateProfileAsync(IPage page, string first, string last, string? email)
+    {
+        await page.GotoAsync("/customers/new");
+        await WaitForInteractiveAsync(page);
+        await page.Locator("input[name=FirstName]").FillAsync(first);
+        await page.Locator("input[name=LastName]").FillAsync(last);
+        if (email is not null)
+        {
+            await page.Locator("input[name=Email]").FillAsync(email);
+        }
+
+        await page.Locator("input[name=City]").FillAsync("Lyon");
+        await page.GetByTestId("save").ClickAsync();
+        await page.WaitForURLAsync(ProfileUrl());
+        await WaitForInteractiveAsync(page);
+    }
+
+    private static async Task<string> AddMarketerAsync(IPage owner)
+    {
+        await owner.GotoAsync("/settings/staff");
+        await WaitForInteractiveAsync(owner);
+        await owner.GetByTestId("add-staff").ClickAsync();
+        await owner.Locator("input[name=StaffName]").FillAsync("Mia Marketer");
+        await owner.Locator("input[name=StaffEmail]").FillAsync("mia@example.com");
+        await owner.GetByTestId("new-staff-role").SelectOptionAsync(new SelectOptionValue { Label = "Marketer" });
+        await owner.GetByTestId("save-staff").ClickAsync();
+        var password = await owner.GetByTestId("new-password").InputValueAsync();
+        await owner.GetByTestId("password-done").ClickAsync();
+        return password;
+    }
+
+    [GeneratedRegex(@"/customers/\d+$")]
+    private static partial Regex ProfileUrl();
+
+    [GeneratedRegex(@"/marketing/audiences/\d+$")]
+    private static partial Regex AudienceUrl();
+}
