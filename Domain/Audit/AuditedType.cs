@@ -62,6 +62,8 @@ internal sealed class AuditedType
         // An import's bookkeeping: the import itself writes its own lines (started, finished, undone), and each
         // profile it creates or changes is logged as such.
         typeof(Transfer.Import.ImportRun), typeof(Transfer.Import.ImportChange), typeof(Transfer.Import.ImportReject),
+        // The webhook outbox and its attempts: the delivery log is their history; confirmations and resends write their own lines.
+        typeof(Automations.AutomationDelivery), typeof(Automations.DeliveryAttempt),
     };
 
     /// <summary>Rows that link two records; the capture groups them into one line per profile, role or person.</summary>
@@ -180,6 +182,17 @@ internal sealed class AuditedType
                     : changes is [{ Field: "Paused", After: "yes" }] ? ("group.paused", "Paused")
                     : changes is [{ Field: "Paused", After: "no" }] ? ("group.resumed", "Resumed")
                     : null,
+            },
+            [typeof(Automations.Automation)] = new()
+            {
+                RecordType = "automation",
+                Prefix = "automation",
+                Noun = "automation",
+                Name = p => p.Get("Name"),
+                Skip = Set([.. stamps, "CreatedBy"]),
+                // The signing secret is a credential: the log says it changed, never what it is.
+                Redact = new Dictionary<string, Func<object, string>> { ["Secret"] = _ => Hidden },
+                Refine = changes => changes.Any(c => c.Field == "Secret") ? ("automation.secret-rotated", "Rotated the signing secret of") : null,
             },
             [typeof(GroupOverride)] = new()
             {

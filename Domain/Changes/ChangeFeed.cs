@@ -52,6 +52,9 @@ public enum ChangeKind
 
     /// <summary>An import was uploaded, progressed, finished or was undone (the Import page follows it).</summary>
     ImportsChanged,
+
+    /// <summary>An automation was created, edited or deleted, or its deliveries were written, sent, held or released.</summary>
+    AutomationsChanged,
 }
 
 /// <summary>

@@ -73,6 +73,13 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
     /// <summary>The rows each import rejected or skipped, for its report.</summary>
     public DbSet<Transfer.Import.ImportReject> ImportRejects => Set<Transfer.Import.ImportReject>();
 
+    public DbSet<Automations.Automation> Automations => Set<Automations.Automation>();
+
+    /// <summary>The webhook outbox: one row per event to deliver, written in the ledger's transaction.</summary>
+    public DbSet<Automations.AutomationDelivery> AutomationDeliveries => Set<Automations.AutomationDelivery>();
+
+    public DbSet<Automations.DeliveryAttempt> DeliveryAttempts => Set<Automations.DeliveryAttempt>();
+
     /// <summary>Throws <see cref="NotFoundException.Profile"/> unless the profile exists (checked inside the caller's transaction).</summary>
     public async Task EnsureCustomerExistsAsync(int customerId, CancellationToken ct)
     {
