@@ -52,7 +52,7 @@ public sealed class QuartzWebhookNudge(ISchedulerFactory schedulers, ILogger<Qua
             try
             {
                 var scheduler = await schedulers.GetScheduler();
-                if (scheduler.IsStarted && !scheduler.IsShutdown)
+                if (scheduler.Status is not (SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown))
                 {
                     await scheduler.TriggerJob(DeliverWebhooksJob.Key);
                 }

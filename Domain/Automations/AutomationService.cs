@@ -143,12 +143,15 @@ public sealed class AutomationService(
     {
         await access.RequireAsync(Permission.ManageAutomations, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.AutomationDeliveries.AsNoTracking()
+        var parts = await db.AutomationDeliveries.AsNoTracking()
             .Where(d => d.AutomationId == id && d.Status == DeliveryStatus.Held && d.HoldBatch != null)
-            .GroupBy(d => d.HoldBatch!)
-            .Select(g => new HeldBatch(g.Key, g.Count(), g.Min(d => d.OccurredAt), g.Min(d => d.Cause)!))
-            .OrderBy(b => b.Since)
+            .GroupBy(d => new { d.HoldBatch, d.Cause })
+            .Select(g => new { g.Key.HoldBatch, g.Key.Cause, Count = g.Count(), Since = g.Min(d => d.OccurredAt) })
             .ToListAsync(ct);
+        // One write can mix causes (a data change and a consent change in one pass): the batch shows its main one.
+        return [.. parts.GroupBy(p => p.HoldBatch!)
+            .Select(g => new HeldBatch(g.Key, g.Sum(p => p.Count), g.Min(p => p.Since), g.MaxBy(p => p.Count)!.Cause))
+            .OrderBy(b => b.Since)];
     }
 
     /// <summary>"Send them": the held deliveries of one storm become pending; returns how many.</summary>
