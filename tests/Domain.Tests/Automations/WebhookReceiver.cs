@@ -30,14 +30,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Every request, in arrival order (retries and duplicates included).</summary>
     public ConcurrentQueue<Received> Requests { get; } = new();
 
-    /// <summary>0: answer 200; otherwise this status.</summary>
+    /// <summary>0: answer 200; otherwise this status. (A request recorded with status 0 was held and never answered.)</summary>
     public int FailWith { get; set; }
 
     /// <summary>When set, requests wait for it before answering.</summary>
     public TaskCompletionSource? Hold { get; set; }
 
     /// <summary>The events answered with 2xx, one per event id: what a receiver that deduplicates has seen.</summary>
-    public IReadOnlyList<Received> Accepted => [.. Requests.Where(r => r.Status < 300).GroupBy(r => r.EventId).Select(g => g.First())];
+    public IReadOnlyList<Received> Accepted => [.. Requests.Where(r => r.Status is >= 200 and < 300).GroupBy(r => r.EventId).Select(g => g.First())];
 
     public static async Task<WebhookReceiver> StartAsync()
     {
