@@ -73,7 +73,8 @@ public sealed class Automation
 
     public static Automation Create(AutomationInput input, int groupId, DateTime now, string actor)
     {
-        var automation = new Automation { GroupId = groupId, CreatedAt = now, CreatedBy = actor, Secret = NewSecret(), IncludeCurrentMembers = input.IncludeCurrentMembers };
+        var automation = new Automation { GroupId = groupId, CreatedAt = now, CreatedBy = actor, Secret = NewSecret(),
+            IncludeCurrentMembers = input.IncludeCurrentMembers && input.Trigger == AutomationTrigger.Entered }; // exits have no backfill
         automation.Apply(input);
         return automation;
     }
