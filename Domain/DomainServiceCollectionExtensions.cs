@@ -73,6 +73,13 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<Transfer.Import.ImportService>();
         services.AddSingleton<Audiences.AudienceService>();
+        services.AddSingleton(Automations.AutomationOptions.From(configuration));
+        services.TryAddSingleton<Automations.IWebhookNudge, Automations.NoWebhookNudge>(); // Jobs replaces it with the delivery job
+        services.AddSingleton<Automations.WebhookAddressGuard>();
+        services.AddSingleton<Automations.WebhookClient>();
+        services.AddSingleton<Automations.AutomationOutbox>();
+        services.AddSingleton<Automations.AutomationService>();
+        services.AddSingleton<Automations.WebhookDispatcher>();
         return services;
     }
 

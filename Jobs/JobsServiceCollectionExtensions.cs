@@ -54,8 +54,17 @@ public static class JobsServiceCollectionExtensions
                 .WithRetryPolicy(RetryPolicy.Exponential(5, TimeSpan.FromMinutes(1), 2, TimeSpan.FromMinutes(30))));
 
             q.AddJob<ImportJob>(j => j.WithIdentity(ImportJob.Key).StoreDurably().RequestRecovery().WithDescription("Runs the imports people start, one at a time"));
+
+            // The webhook outbox: polled (retries, deliveries left by a stopped process) and nudged after each commit.
+            q.AddJob<DeliverWebhooksJob>(j => j.WithIdentity(DeliverWebhooksJob.Key).StoreDurably().WithDescription("Sends automation webhooks"));
+            q.AddTrigger(t => t.ForJob(DeliverWebhooksJob.Key).WithIdentity("deliver-webhooks", "automations")
+                .StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Automations:PollSeconds", 10), 1, 3600)))
+                    .RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
         });
         services.AddSingleton<Domain.Transfer.Import.IImportLauncher, QuartzImportLauncher>();
+        services.AddSingleton<QuartzWebhookNudge>();
+        services.AddSingleton<Domain.Automations.IWebhookNudge>(sp => sp.GetRequiredService<QuartzWebhookNudge>());
         services.AddHostedService<InterruptedRunsMarker>(); // before the scheduler starts running anything
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddHostedService<UnfinishedImportsResumer>(); // after it: the launcher schedules on the started scheduler

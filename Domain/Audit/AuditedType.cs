@@ -64,6 +64,8 @@ internal sealed class AuditedType
         typeof(Transfer.Import.ImportRun), typeof(Transfer.Import.ImportChange), typeof(Transfer.Import.ImportReject),
         // A snapshot writes its own line (who froze what, with the rule); its members are its content, at volume.
         typeof(Audiences.AudienceSnapshot), typeof(Audiences.AudienceSnapshotMember),
+        // The webhook outbox and its attempts: the delivery log is their history; confirmations and resends write their own lines.
+        typeof(Automations.AutomationDelivery), typeof(Automations.DeliveryAttempt),
     };
 
     /// <summary>Rows that link two records; the capture groups them into one line per profile, role or person.</summary>
@@ -182,6 +184,17 @@ internal sealed class AuditedType
                     : changes is [{ Field: "Paused", After: "yes" }] ? ("group.paused", "Paused")
                     : changes is [{ Field: "Paused", After: "no" }] ? ("group.resumed", "Resumed")
                     : null,
+            },
+            [typeof(Automations.Automation)] = new()
+            {
+                RecordType = "automation",
+                Prefix = "automation",
+                Noun = "automation",
+                Name = p => p.Get("Name"),
+                Skip = Set([.. stamps, "CreatedBy"]),
+                // The signing secret is a credential: the log says it changed, never what it is.
+                Redact = new Dictionary<string, Func<object, string>> { ["Secret"] = _ => Hidden },
+                Refine = changes => changes.Any(c => c.Field == "Secret") ? ("automation.secret-rotated", "Rotated the signing secret of") : null,
             },
             [typeof(GroupOverride)] = new()
             {

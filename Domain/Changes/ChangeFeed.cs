@@ -55,6 +55,8 @@ public enum ChangeKind
 
     /// <summary>An audience was saved or deleted, or a snapshot of one was frozen (the Audiences page follows it).</summary>
     AudiencesChanged,
+    /// <summary>An automation was created, edited or deleted, or its deliveries were written, sent, held or released.</summary>
+    AutomationsChanged,
 }
 
 /// <summary>

@@ -79,6 +79,12 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<Audiences.AudienceSnapshot> AudienceSnapshots => Set<Audiences.AudienceSnapshot>();
 
     public DbSet<Audiences.AudienceSnapshotMember> AudienceSnapshotMembers => Set<Audiences.AudienceSnapshotMember>();
+    public DbSet<Automations.Automation> Automations => Set<Automations.Automation>();
+
+    /// <summary>The webhook outbox: one row per event to deliver, written in the ledger's transaction.</summary>
+    public DbSet<Automations.AutomationDelivery> AutomationDeliveries => Set<Automations.AutomationDelivery>();
+
+    public DbSet<Automations.DeliveryAttempt> DeliveryAttempts => Set<Automations.DeliveryAttempt>();
 
     /// <summary>Throws <see cref="NotFoundException.Profile"/> unless the profile exists (checked inside the caller's transaction).</summary>
     public async Task EnsureCustomerExistsAsync(int customerId, CancellationToken ct)

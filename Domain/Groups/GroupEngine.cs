@@ -40,6 +40,7 @@ public sealed class GroupEngine : IDisposable
     private readonly MerchantOptions _merchant;
     private readonly TimeProvider _clock;
     private readonly ChangeFeed _changes;
+    private readonly Automations.AutomationOutbox _outbox;
     private readonly ILogger<GroupEngine> _logger;
     private readonly IDisposable _subscription;
 
@@ -58,7 +59,7 @@ public sealed class GroupEngine : IDisposable
 
     private readonly Dictionary<int, double> _progress = [];
 
-    public GroupEngine(IDbContextFactory<DirectoryDbContext> dbFactory, ProfileIndex index, FilterCatalogService catalogs, MerchantOptions merchant, TimeProvider clock, ChangeFeed changes, ILogger<GroupEngine> logger)
+    public GroupEngine(IDbContextFactory<DirectoryDbContext> dbFactory, ProfileIndex index, FilterCatalogService catalogs, MerchantOptions merchant, TimeProvider clock, ChangeFeed changes, Automations.AutomationOutbox outbox, ILogger<GroupEngine> logger)
     {
         _dbFactory = dbFactory;
         _index = index;
@@ -66,6 +67,7 @@ public sealed class GroupEngine : IDisposable
         _merchant = merchant;
         _clock = clock;
         _changes = changes;
+        _outbox = outbox;
         _logger = logger;
         _subscription = changes.Subscribe(OnChange);
     }
@@ -708,7 +710,7 @@ public sealed class GroupEngine : IDisposable
             await RecomputableWritesAsync(db, ct);
             await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
-                var ledger = new LedgerWriter(db, now, actor);
+                var ledger = new LedgerWriter(db, now, actor, _outbox);
                 ledger.Enter(groupId, entering, cause, group.RuleVersion, p => SetProgress(groupId, 0.5 + (p * 0.25)));
                 ledger.Leave(groupId, leaving, id => gone.Contains(id) ? MembershipCause.ProfileDeleted : cause, group.RuleVersion, p => SetProgress(groupId, 0.75 + (p * 0.25)));
                 group.Evaluated(now, (int)watch.ElapsedMilliseconds);
@@ -716,6 +718,7 @@ public sealed class GroupEngine : IDisposable
                 await tx.CommitAsync(ct);
             }
 
+            _outbox.Committed();
             Commit(groupId, entering, leaving);
             _changes.Publish(ChangeKind.GroupStatusChanged, groupId: groupId);
             if (entering.Length + leaving.Length > 0)
@@ -778,7 +781,7 @@ public sealed class GroupEngine : IDisposable
                 var existing = changed.Any(c => c.Leaving.Length > 0) ? await ExistingAsync(ids, ct) : new IdSet();
                 await RecomputableWritesAsync(db, ct);
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
-                var ledger = new LedgerWriter(db, _clock.GetUtcNow().UtcDateTime, null);
+                var ledger = new LedgerWriter(db, _clock.GetUtcNow().UtcDateTime, null, _outbox);
                 foreach (var (groupId, ruleVersion, entering, leaving) in changed)
                 {
                     ledger.Enter(groupId, entering, id => batch[id], ruleVersion);
@@ -786,6 +789,7 @@ public sealed class GroupEngine : IDisposable
                 }
 
                 await tx.CommitAsync(ct);
+                _outbox.Committed();
             }
 
             LastPass = (ids.Length, evaluated, watch.Elapsed.TotalMilliseconds);
@@ -842,7 +846,7 @@ public sealed class GroupEngine : IDisposable
             await using var db = await _dbFactory.CreateDbContextAsync(ct);
             await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
-                var ledger = new LedgerWriter(db, _clock.GetUtcNow().UtcDateTime, actor);
+                var ledger = new LedgerWriter(db, _clock.GetUtcNow().UtcDateTime, actor, _outbox);
                 if (add)
                 {
                     ledger.Enter(groupId, change, cause, null);
@@ -855,6 +859,7 @@ public sealed class GroupEngine : IDisposable
                 await tx.CommitAsync(ct);
             }
 
+            _outbox.Committed();
             Commit(groupId, add ? change : [], add ? [] : change);
             _changes.Publish(ChangeKind.GroupMembershipChanged, change.Length == 1 ? change[0] : null, groupId);
             if (await HasDependantsAsync(groupId, ct))
@@ -1168,8 +1173,11 @@ public sealed class GroupEngine : IDisposable
         _gate.Dispose();
     }
 
-    /// <summary>Writes ledger rows with prepared statements inside the caller's transaction.</summary>
-    private sealed class LedgerWriter(DirectoryDbContext db, DateTime now, string? actor)
+    /// <summary>
+    /// Writes ledger rows with prepared statements inside the caller's transaction, and the webhook outbox rows they
+    /// cause in the same transaction (nothing when no automation watches the group).
+    /// </summary>
+    private sealed class LedgerWriter(DirectoryDbContext db, DateTime now, string? actor, Automations.AutomationOutbox outbox)
     {
         private readonly DbConnection _connection = db.Database.GetDbConnection();
         private readonly DbTransaction? _transaction = db.Database.CurrentTransaction?.GetDbTransaction();
@@ -1188,6 +1196,7 @@ public sealed class GroupEngine : IDisposable
             using var command = Prepare(
                 "INSERT INTO GroupMembers (GroupId, CustomerId, EnteredAt, EnterCause, EnterRuleVersion, EnteredBy) VALUES (@g, @c, @at, @cause, @v, @by)");
             Run(command, groupId, ids, cause, ruleVersion, progress);
+            outbox.Record(_connection, _transaction, groupId, ids, cause, Automations.AutomationTrigger.Entered, now);
         }
 
         public void Leave(int groupId, int[] ids, Func<int, MembershipCause> cause, int? ruleVersion, Action<double>? progress = null)
@@ -1200,6 +1209,7 @@ public sealed class GroupEngine : IDisposable
             using var command = Prepare(
                 "UPDATE GroupMembers SET LeftAt = @at, LeaveCause = @cause, LeaveRuleVersion = @v, LeftBy = @by WHERE GroupId = @g AND CustomerId = @c AND LeftAt IS NULL");
             Run(command, groupId, ids, cause, ruleVersion, progress);
+            outbox.Record(_connection, _transaction, groupId, ids, cause, Automations.AutomationTrigger.Left, now);
         }
 
         private DbCommand Prepare(string sql)

@@ -1,6 +1,6 @@
 // A timing harness for the directory's hot paths on a real SQLite file. It prints numbers; it asserts nothing.
 //
-//   dotnet run -c Release --project benchmarks/Benchmarks -- [--data FOLDER] [--seed N] [--engine | --groups | --export | --import [--rows N] | --audience]
+//   dotnet run -c Release --project benchmarks/Benchmarks -- [--data FOLDER] [--seed N] [--engine | --groups | --automations | --export | --import [--rows N] | --audience]
 //
 // With --data, it measures the database in FOLDER (e.g. one made by `App -- --seed-demo 1000000`); otherwise it
 // seeds N demo profiles (default 100,000) into a temp folder first. Either way it adds one profile with 5,000
@@ -37,6 +37,13 @@ if (args.Contains("--groups"))
 {
     // The groups' table (docs/performance.md): run against a copy of a seeded folder; it adds 50 groups.
     await CustomerDirectory.Benchmarks.GroupHarness.RunAsync(provider);
+    return;
+}
+
+if (args.Contains("--automations"))
+{
+    // The webhook outbox's cost in the group engine (docs/performance.md): 10,000 entries with and without an automation.
+    await CustomerDirectory.Benchmarks.AutomationHarness.RunAsync(provider);
     return;
 }
 

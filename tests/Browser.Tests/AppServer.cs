@@ -65,6 +65,8 @@ public sealed class AppServer : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         // Every test signs in from 127.0.0.1; the per-address sign-in limit (10 a minute) is tested in App.Tests.
         start.Environment["Security__SignInAttemptsPerMinute"] = "1000";
+        // The automation test's webhook receiver listens on this machine, which webhooks may not reach unless allowed.
+        start.Environment["Automations__AllowedHosts__0"] = "127.0.0.1";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app.");
         var server = new AppServer(process, $"http://127.0.0.1:{port}", dataFolder);

@@ -140,6 +140,19 @@ public sealed class PermissionMatrixTests : DatabaseTest
         ["AudienceService.SnapshotsAsync"] = Permission.BuildAudiences,
         ["AudienceService.SnapshotMembersAsync"] = Permission.BuildAudiences, // and View contact details (the addresses)
         ["AudienceService.WriteSnapshotCsvAsync"] = Permission.BuildAudiences, // and Export, and View contact details
+        ["AutomationService.ListAsync"] = Permission.ManageAutomations,
+        ["AutomationService.GetAsync"] = Permission.ManageAutomations,
+        ["AutomationService.CreateAsync"] = Permission.ManageAutomations,
+        ["AutomationService.UpdateAsync"] = Permission.ManageAutomations,
+        ["AutomationService.DeleteAsync"] = Permission.ManageAutomations,
+        ["AutomationService.RotateSecretAsync"] = Permission.ManageAutomations,
+        ["AutomationService.HeldAsync"] = Permission.ManageAutomations,
+        ["AutomationService.ReleaseHeldAsync"] = Permission.ManageAutomations,
+        ["AutomationService.DiscardHeldAsync"] = Permission.ManageAutomations,
+        ["AutomationService.DeliveriesAsync"] = Permission.ManageAutomations,
+        ["AutomationService.AttemptsAsync"] = Permission.ManageAutomations,
+        ["AutomationService.ResendAsync"] = Permission.ManageAutomations,
+        ["WebhookDispatcher.DeliverDueAsync"] = Permission.ManageAutomations, // the delivery job runs as Directory
     };
 
     /// <summary>
@@ -151,6 +164,7 @@ public sealed class PermissionMatrixTests : DatabaseTest
         "DirectoryDbContext", "ChangeFeed", "DatabaseMigrator", "DemoDataSeeder", "SetupState", "StaffAccess", "ProfileIndex", "GroupEngine",
         "JobRunLog", "FilterCatalogService",
         "OwnerSetupService", // first-run setup: open to anyone exactly until an owner exists (it checks that itself)
+        "WebhookAddressGuard", "WebhookClient", // the URL check and the HTTP client the automation service and the dispatcher use after their checks
     };
 
     /// <summary>Operations open to every caller, and why.</summary>

@@ -30,11 +30,13 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public CustomerService Customers => Get<CustomerService>();
 
-    public static async Task<TestDatabase> CreateAsync()
+    /// <param name="settings">Extra configuration keys (e.g. <c>Automations:AllowedHosts:0</c>).</param>
+    public static async Task<TestDatabase> CreateAsync(IDictionary<string, string?>? settings = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "directory-tests", Guid.NewGuid().ToString("N"));
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataFolder"] = folder })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection()
             .AddLogging()

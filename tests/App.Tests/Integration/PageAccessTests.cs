@@ -21,7 +21,7 @@ public sealed class PageAccessTests : IDisposable
     private static readonly HashSet<string> AnySignedIn = ["Home", "Settings", "NoAccess"];
 
     /// <summary>What the screens must never inject: Domain infrastructure that does not check permissions.</summary>
-    private static readonly HashSet<string> Infrastructure = ["GroupEngine", "JobRunLog", "ProfileIndex", "DatabaseMigrator", "DemoDataSeeder", "DirectoryDbContext"];
+    private static readonly HashSet<string> Infrastructure = ["GroupEngine", "JobRunLog", "ProfileIndex", "DatabaseMigrator", "DemoDataSeeder", "DirectoryDbContext", "WebhookClient", "AutomationOutbox"];
 
     private static IEnumerable<Type> Components() =>
         typeof(Program).Assembly.GetTypes().Where(t => typeof(ComponentBase).IsAssignableFrom(t) && !t.IsAbstract);
