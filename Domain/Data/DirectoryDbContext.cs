@@ -87,5 +87,6 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(DirectoryDbContext).Assembly);
         builder.HasDbFunction(typeof(DirectoryDbFunctions).GetMethod(nameof(DirectoryDbFunctions.Fold))!).HasName(DirectoryDbFunctions.FoldName);
+        builder.HasDbFunction(typeof(DirectoryDbFunctions).GetMethod(nameof(DirectoryDbFunctions.Likely))!).HasName(DirectoryDbFunctions.LikelyName);
     }
 }

@@ -10,4 +10,14 @@ public static class DirectoryDbFunctions
 
     /// <summary><see cref="ContactRules.Fold"/> inside a query: lower case, accents removed.</summary>
     public static string Fold(string value) => ContactRules.Fold(value);
+
+    /// <summary>SQL name of <see cref="Likely"/>: SQLite's built-in <c>likely(X)</c>.</summary>
+    public const string LikelyName = "likely";
+
+    /// <summary>
+    /// The condition, unchanged, marked for the query planner as usually true. A date range that covers most of a table
+    /// is cheaper read by a full scan in another index's order than through its own index (insights: a year of visits
+    /// grouped by customer, 1.8 s instead of 5.9 s at 6.6 million visits); without statistics the planner cannot know.
+    /// </summary>
+    public static bool Likely(bool condition) => condition;
 }

@@ -14,6 +14,8 @@ internal sealed class VisitConfiguration : IEntityTypeConfiguration<Visit>
         builder.HasOne<Customer>().WithMany().HasForeignKey(v => v.CustomerId).OnDelete(DeleteBehavior.Cascade);
         // Serves the timeline (newest first) and the aggregates (count, min, max) for one person.
         builder.HasIndex(v => new { v.CustomerId, v.VisitedAt });
+        // Insights: a period's visits of everyone (rankings, weeks, the weekday/hour chart) as a range, covering.
+        builder.HasIndex(v => new { v.VisitedAt, v.CustomerId });
     }
 }
 
@@ -26,6 +28,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Property(o => o.Kind).HasConversion<string>().HasMaxLength(16);
         builder.HasOne<Customer>().WithMany().HasForeignKey(o => o.CustomerId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(o => new { o.CustomerId, o.OrderedAt });
+        // Insights: a period's orders of everyone as a range, covering (count, total and average per customer).
+        builder.HasIndex(o => new { o.OrderedAt, o.CustomerId, o.AmountMinor });
     }
 }
 
