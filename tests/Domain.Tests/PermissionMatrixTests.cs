@@ -130,6 +130,11 @@ public sealed class PermissionMatrixTests : DatabaseTest
         ["ImportService.GetAsync"] = Permission.Import,
         ["ImportService.WriteReportAsync"] = Permission.Import,
         ["ImportService.UndoAsync"] = Permission.Import,
+        ["InsightsService.PeriodAsync"] = Permission.ViewInsights,
+        ["InsightsService.RankAsync"] = Permission.ViewInsights, // by visits (the default); the others also need ViewFinancials (InsightsServiceTests)
+        ["InsightsService.NewVsReturningAsync"] = Permission.ViewInsights,
+        ["InsightsService.GroupSizesAsync"] = Permission.ViewInsights,
+        ["InsightsService.VisitPatternAsync"] = Permission.ViewInsights,
     };
 
     /// <summary>
