@@ -1,3 +1,4 @@
+using System.Globalization;
 using CustomerDirectory.Domain.Activity;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Staff;
@@ -216,9 +217,9 @@ public sealed class InsightsService(IDbContextFactory<DirectoryDbContext> dbFact
         List<(DateTime At, int Count)> buckets;
         if (WholeHours(zone))
         {
-            buckets = [.. (await visits.GroupBy(v => new { v.VisitedAt.Date, v.VisitedAt.Hour })
-                .Select(g => new { g.Key.Date, g.Key.Hour, Count = g.Count() }).ToListAsync(ct))
-                .Select(b => (b.Date.AddHours(b.Hour), b.Count))];
+            buckets = [.. (await visits.GroupBy(v => DirectoryDbFunctions.StoredHour(v.VisitedAt, 1, 13))
+                .Select(g => new { Hour = g.Key, Count = g.Count() }).ToListAsync(ct))
+                .Select(b => (DateTime.ParseExact(b.Hour, "yyyy-MM-dd HH", CultureInfo.InvariantCulture), b.Count))];
         }
         else
         {

@@ -127,7 +127,7 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerId", "OrderedAt");
+                    b.HasIndex("CustomerId", "OrderedAt", "AmountMinor");
 
                     b.HasIndex("OrderedAt", "CustomerId", "AmountMinor");
 

@@ -10,10 +10,19 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_Orders_CustomerId_OrderedAt",
+                table: "Orders");
+
             migrationBuilder.CreateIndex(
                 name: "IX_Visits_VisitedAt_CustomerId",
                 table: "Visits",
                 columns: new[] { "VisitedAt", "CustomerId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Orders_CustomerId_OrderedAt_AmountMinor",
+                table: "Orders",
+                columns: new[] { "CustomerId", "OrderedAt", "AmountMinor" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Orders_OrderedAt_CustomerId_AmountMinor",
@@ -39,6 +48,10 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
                 table: "Visits");
 
             migrationBuilder.DropIndex(
+                name: "IX_Orders_CustomerId_OrderedAt_AmountMinor",
+                table: "Orders");
+
+            migrationBuilder.DropIndex(
                 name: "IX_Orders_OrderedAt_CustomerId_AmountMinor",
                 table: "Orders");
 
@@ -49,6 +62,11 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
             migrationBuilder.DropIndex(
                 name: "IX_Customers_FirstVisitAt",
                 table: "Customers");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Orders_CustomerId_OrderedAt",
+                table: "Orders",
+                columns: new[] { "CustomerId", "OrderedAt" });
         }
     }
 }

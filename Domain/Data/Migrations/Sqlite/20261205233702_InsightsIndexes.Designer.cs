@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDirectoryDbContext))]
-    [Migration("20261205230505_InsightsIndexes")]
+    [Migration("20261205233702_InsightsIndexes")]
     partial class InsightsIndexes
     {
         /// <inheritdoc />
@@ -130,7 +130,7 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerId", "OrderedAt");
+                    b.HasIndex("CustomerId", "OrderedAt", "AmountMinor");
 
                     b.HasIndex("OrderedAt", "CustomerId", "AmountMinor");
 
