@@ -14,14 +14,14 @@ public sealed class InsightsTests() : BrowserSession(demoProfiles: 300)
         var page = await SignedInPageAsync();
         await page.GotoAsync("/insights");
         await WaitForInteractiveAsync(page);
-        await Expect(page.GetByTestId("period-dates")).ToContainTextAsync("Last month:", Slow);
+        await Expect(page.GetByTestId("period-dates")).ToContainTextAsync("Last month:", new() { Timeout = Slow.Timeout });
         await Expect(page.GetByTestId("chart-new-returning").Locator("svg").First).ToBeVisibleAsync();
 
         // Last year always holds demo activity, whatever today's date.
         await page.GetByTestId("period").SelectOptionAsync(new SelectOptionValue { Label = "Last year" });
         var lastYear = (DateTime.UtcNow.Year - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await Expect(page.GetByTestId("period-dates")).ToHaveTextAsync($"Last year: 1 Jan {lastYear} – 31 Dec {lastYear}, Europe/Paris time", Slow);
-        await Expect(page.GetByTestId("ranking-count")).ToContainTextAsync("Top 25 by total spent, last year", Slow);
+        await Expect(page.GetByTestId("ranking-count")).ToContainTextAsync("Top 25 by total spent, last year", new() { Timeout = Slow.Timeout });
         var rows = page.GetByTestId("select-row");
         await Expect(rows.Nth(1)).ToBeVisibleAsync();
 
