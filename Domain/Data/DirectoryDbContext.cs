@@ -88,6 +88,6 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
         builder.ApplyConfigurationsFromAssembly(typeof(DirectoryDbContext).Assembly);
         builder.HasDbFunction(typeof(DirectoryDbFunctions).GetMethod(nameof(DirectoryDbFunctions.Fold))!).HasName(DirectoryDbFunctions.FoldName);
         builder.HasDbFunction(typeof(DirectoryDbFunctions).GetMethod(nameof(DirectoryDbFunctions.Likely))!).HasName(DirectoryDbFunctions.LikelyName);
-        builder.HasDbFunction(typeof(DirectoryDbFunctions).GetMethod(nameof(DirectoryDbFunctions.StoredHour))!).HasName(DirectoryDbFunctions.StoredHourName);
+        builder.HasDbFunction(typeof(DirectoryDbFunctions).GetMethod(nameof(DirectoryDbFunctions.StoredTimeText))!).HasName(DirectoryDbFunctions.StoredTimeTextName);
     }
 }

@@ -212,29 +212,24 @@ public sealed class InsightsService(IDbContextFactory<DirectoryDbContext> dbFact
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var visits = VisitsIn(db, start, end);
 
-        // Counted per UTC hour (per quarter hour where the zone's offset is not whole hours), then each bucket is placed
-        // on the local clock: a few thousand rows back whatever the number of visits, and exact across clock changes.
-        List<(DateTime At, int Count)> buckets;
-        if (WholeHours(zone))
-        {
-            buckets = [.. (await visits.GroupBy(v => DirectoryDbFunctions.StoredHour(v.VisitedAt, 1, 13))
-                .Select(g => new { Hour = g.Key, Count = g.Count() }).ToListAsync(ct))
-                .Select(b => (DateTime.ParseExact(b.Hour, "yyyy-MM-dd HH", CultureInfo.InvariantCulture), b.Count))];
-        }
-        else
-        {
-            buckets = [.. (await visits.GroupBy(v => new { v.VisitedAt.Date, v.VisitedAt.Hour, Quarter = v.VisitedAt.Minute / 15 })
-                .Select(g => new { g.Key.Date, g.Key.Hour, g.Key.Quarter, Count = g.Count() }).ToListAsync(ct))
-                .Select(b => (b.Date.AddHours(b.Hour).AddMinutes(b.Quarter * 15), b.Count))];
-        }
-
+        // Each visit's minute, as stored (text), read in index order: a minute is placed on the local clock once, and the
+        // visits of the same minute follow it. Grouping in SQL instead sorts every row (SQLite groups by sorting):
+        // measured at a million profiles, 42 s for a quarter's 2.2 million visits on a loaded machine.
         var byWeekday = new int[7];
         var byHour = new int[24];
-        foreach (var (at, count) in buckets)
+        string? lastMinute = null;
+        var (weekday, hour) = (0, 0);
+        await foreach (var minute in visits.Select(v => DirectoryDbFunctions.StoredTimeText(v.VisitedAt, 1, 16)).AsAsyncEnumerable().WithCancellation(ct))
         {
-            var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(at, DateTimeKind.Utc), zone);
-            byWeekday[((int)local.DayOfWeek + 6) % 7] += count;
-            byHour[local.Hour] += count;
+            if (minute != lastMinute)
+            {
+                var utc = DateTime.ParseExact(minute, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+                var local = TimeZoneInfo.ConvertTimeFromUtc(utc, zone);
+                (weekday, hour, lastMinute) = (((int)local.DayOfWeek + 6) % 7, local.Hour, minute);
+            }
+
+            byWeekday[weekday]++;
+            byHour[hour]++;
         }
 
         return new VisitPattern(period, byWeekday, byHour);
@@ -255,10 +250,6 @@ public sealed class InsightsService(IDbContextFactory<DirectoryDbContext> dbFact
         var cap = rows / WideShareDivisor;
         return cap >= WideScanMinRows && cap > 0 && await inPeriod.Take(cap).CountAsync(ct) >= cap;
     }
-
-    private static bool WholeHours(TimeZoneInfo zone) =>
-        zone.BaseUtcOffset.Ticks % TimeSpan.TicksPerHour == 0
-        && zone.GetAdjustmentRules().All(r => r.DaylightDelta.Ticks % TimeSpan.TicksPerHour == 0 && r.BaseUtcOffsetDelta.Ticks % TimeSpan.TicksPerHour == 0);
 
     private static void CheckWeeks(int weeks)
     {
