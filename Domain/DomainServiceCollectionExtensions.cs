@@ -80,6 +80,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<Automations.AutomationOutbox>();
         services.AddSingleton<Automations.AutomationService>();
         services.AddSingleton<Automations.WebhookDispatcher>();
+        services.AddSingleton<Insights.InsightsService>();
         return services;
     }
 

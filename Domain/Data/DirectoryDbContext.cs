@@ -100,5 +100,7 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(DirectoryDbContext).Assembly);
         builder.HasDbFunction(typeof(DirectoryDbFunctions).GetMethod(nameof(DirectoryDbFunctions.Fold))!).HasName(DirectoryDbFunctions.FoldName);
+        builder.HasDbFunction(typeof(DirectoryDbFunctions).GetMethod(nameof(DirectoryDbFunctions.Likely))!).HasName(DirectoryDbFunctions.LikelyName);
+        builder.HasDbFunction(typeof(DirectoryDbFunctions).GetMethod(nameof(DirectoryDbFunctions.StoredTimeText))!).HasName(DirectoryDbFunctions.StoredTimeTextName);
     }
 }

@@ -153,6 +153,11 @@ public sealed class PermissionMatrixTests : DatabaseTest
         ["AutomationService.AttemptsAsync"] = Permission.ManageAutomations,
         ["AutomationService.ResendAsync"] = Permission.ManageAutomations,
         ["WebhookDispatcher.DeliverDueAsync"] = Permission.ManageAutomations, // the delivery job runs as Directory
+        ["InsightsService.PeriodAsync"] = Permission.ViewInsights,
+        ["InsightsService.RankAsync"] = Permission.ViewInsights, // by visits (the default); the others also need ViewFinancials (InsightsServiceTests)
+        ["InsightsService.NewVsReturningAsync"] = Permission.ViewInsights,
+        ["InsightsService.GroupSizesAsync"] = Permission.ViewInsights,
+        ["InsightsService.VisitPatternAsync"] = Permission.ViewInsights,
     };
 
     /// <summary>

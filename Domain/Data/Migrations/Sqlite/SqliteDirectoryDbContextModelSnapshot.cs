@@ -127,7 +127,9 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerId", "OrderedAt");
+                    b.HasIndex("CustomerId", "OrderedAt", "AmountMinor");
+
+                    b.HasIndex("OrderedAt", "CustomerId", "AmountMinor");
 
                     b.ToTable("Orders");
                 });
@@ -154,6 +156,8 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId", "VisitedAt");
+
+                    b.HasIndex("VisitedAt", "CustomerId");
 
                     b.ToTable("Visits");
                 });
@@ -794,6 +798,10 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
                     b.HasIndex("EmailKey")
                         .IsUnique()
                         .HasFilter("\"EmailKey\" IS NOT NULL");
+
+                    b.HasIndex("FirstOrderAt");
+
+                    b.HasIndex("FirstVisitAt");
 
                     b.HasIndex("PhoneKey");
 
