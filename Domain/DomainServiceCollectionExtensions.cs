@@ -72,6 +72,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<StaffAccess>();
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<Transfer.Import.ImportService>();
+        services.AddSingleton<ApiKeys.ApiKeyService>();
         return services;
     }
 

@@ -52,6 +52,9 @@ public enum ChangeKind
 
     /// <summary>An import was uploaded, progressed, finished or was undone (the Import page follows it).</summary>
     ImportsChanged,
+
+    /// <summary>An API key was created, revoked or used (last-used time, at most once a minute per key).</summary>
+    ApiKeysChanged,
 }
 
 /// <summary>

@@ -73,6 +73,9 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
     /// <summary>The rows each import rejected or skipped, for its report.</summary>
     public DbSet<Transfer.Import.ImportReject> ImportRejects => Set<Transfer.Import.ImportReject>();
 
+    /// <summary>Keys the HTTP API is called with (only their hashes).</summary>
+    public DbSet<ApiKeys.ApiKey> ApiKeys => Set<ApiKeys.ApiKey>();
+
     /// <summary>Throws <see cref="NotFoundException.Profile"/> unless the profile exists (checked inside the caller's transaction).</summary>
     public async Task EnsureCustomerExistsAsync(int customerId, CancellationToken ct)
     {
