@@ -1,5 +1,6 @@
 using CustomerDirectory.Jobs;
 using CustomerDirectory.App.Account;
+using CustomerDirectory.App.Api;
 using CustomerDirectory.App.Components;
 using CustomerDirectory.App.Hosting;
 using CustomerDirectory.App.Transfer;
@@ -51,6 +52,7 @@ builder.Services.AddAuthorizationBuilder()
     .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
 builder.Services.AddSecurityHardening(builder.Configuration);
+builder.Services.AddDirectoryApi(builder.Configuration);
 
 builder.Services.AddDataProtection()
     .SetApplicationName("CustomerDirectory")
@@ -75,6 +77,7 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseRateLimiter();
+app.UseApiCallLog();
 app.UseAuthentication();
 app.UseStaffContext();
 app.UseFirstRunSetup();
@@ -87,6 +90,7 @@ app.MapHealthChecks("/health").AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapExportEndpoints();
 app.MapImportEndpoints();
+app.MapDirectoryApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -28,4 +28,4 @@ public enum ApiKeyOutcome
 }
 
 /// <summary>What a presented key is worth: when accepted, the actor the call runs as, and the key.</summary>
-public sealed record ApiKeyCheck(ApiKeyOutcome Outcome, Staff.StaffActor? Actor = null, int? KeyId = null, string? KeyName = null);
+public sealed record ApiKeyCheck(ApiKeyOutcome Outcome, Staff.StaffActor? Actor = null, int? KeyId = null, string? KeyName = null, ApiScopes Scopes = ApiScopes.None);

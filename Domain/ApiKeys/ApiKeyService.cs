@@ -93,6 +93,6 @@ public sealed class ApiKeyService(IDbContextFactory<DirectoryDbContext> dbFactor
             changes.Publish(ChangeKind.ApiKeysChanged);
         }
 
-        return new ApiKeyCheck(ApiKeyOutcome.Accepted, StaffActor.ApiKey(key.Id, key.Name, key.Scopes.Permissions()), key.Id, key.Name);
+        return new ApiKeyCheck(ApiKeyOutcome.Accepted, StaffActor.ApiKey(key.Id, key.Name, key.Scopes.Permissions()), key.Id, key.Name, key.Scopes);
     }
 }
