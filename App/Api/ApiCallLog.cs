@@ -32,7 +32,21 @@ internal static class ApiCallLog
 
             try
             {
-                await next(context);
+                switch (context.GetEndpoint())
+                {
+                    case null:
+                        // No such address: a JSON 404 here, before the app's sign-in rules would redirect to the sign-in page.
+                        context.Response.StatusCode = StatusCodes.Status404NotFound;
+                        break;
+                    case RouteEndpoint:
+                        await next(context);
+                        break;
+                    case var refusal:
+                        // Routing's own answers (405 wrong method, 415 not JSON) need no key: run them, then say them in JSON.
+                        await refusal.RequestDelegate!(context);
+                        break;
+                }
+
                 if (!context.Response.HasStarted && context.Response.StatusCode >= 400 && context.Response.ContentType is null)
                 {
                     await ApiProblems.ForStatus(context.Response.StatusCode).ExecuteAsync(context);

@@ -50,8 +50,6 @@ internal static class ApiEndpoints
     public static IEndpointRouteBuilder MapDirectoryApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi("/api/{documentName}/openapi.json").AllowAnonymous().ExcludeFromDescription();
-        // Anything else under /api is a JSON 404, not the app's HTML page (and not a redirect to the sign-in page).
-        endpoints.MapFallback(Root + "/{**rest}", () => ApiProblems.ForStatus(StatusCodes.Status404NotFound)).AllowAnonymous().ExcludeFromDescription();
 
         var api = endpoints.MapGroup(Prefix)
             .WithGroupName(DocumentName)

@@ -12,7 +12,23 @@ namespace CustomerDirectory.App.Api;
 internal static class ApiProblems
 {
     public static IResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title);
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypeOf(status));
+
+    /// <summary>Where the status is defined (RFC 9110, and RFC 6585 for 429), as problem types without more meaning.</summary>
+    private static string TypeOf(int status) => status switch
+    {
+        400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        401 => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+        403 => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+        404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+        405 => "https://tools.ietf.org/html/rfc9110#section-15.5.6",
+        409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+        413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
+        429 => "https://tools.ietf.org/html/rfc6585#section-4",
+        500 => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+        _ => "about:blank",
+    };
 
     public static IResult Validation(IDictionary<string, string[]> errors, string detail = "Some fields are not valid; nothing was changed.") =>
         TypedResults.ValidationProblem(errors, detail: detail, title: "The request is not valid.");

@@ -83,8 +83,9 @@ public sealed partial class CustomerService
         {
             FirstName = input.FirstName ?? match.FirstName,
             LastName = input.LastName ?? match.LastName,
-            Email = input.Email ?? match.Email,
-            Phone = input.Phone ?? match.Phone,
+            // The same address or number written differently ("Ines@Example.com", "06 12…" for "+33 6 12…") is not a change.
+            Email = emailKey is null || emailKey == match.EmailKey ? match.Email : input.Email,
+            Phone = phoneKey is null || phoneKey == match.PhoneKey ? match.Phone : input.Phone,
             AddressLine = input.AddressLine ?? match.AddressLine,
             PostalCode = input.PostalCode ?? match.PostalCode,
             City = input.City ?? match.City,
