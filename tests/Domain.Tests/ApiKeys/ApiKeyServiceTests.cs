@@ -21,6 +21,8 @@ public sealed class ApiKeyServiceTests : DatabaseTest
         Assert.Equal("api-key.created", line.Action);
         Assert.DoesNotContain(row.SecretHash, line.Changes ?? "", StringComparison.Ordinal);
         Assert.DoesNotContain(created.Secret[13..], line.Changes ?? "", StringComparison.Ordinal);
+        // The audit log can be filtered by the key, as by a member of staff.
+        Assert.Contains(await Db.Get<CustomerDirectory.Domain.Audit.AuditLog>().ActorsAsync(), a => a.Id == $"api-key:{created.Id}" && a.Name == "API key “Shop till”");
     }
 
     [Theory]
