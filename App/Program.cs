@@ -1,6 +1,7 @@
 using CustomerDirectory.Jobs;
 using CustomerDirectory.App.Account;
 using CustomerDirectory.App.Audiences;
+using CustomerDirectory.App.Api;
 using CustomerDirectory.App.Components;
 using CustomerDirectory.App.Hosting;
 using CustomerDirectory.App.Transfer;
@@ -52,6 +53,7 @@ builder.Services.AddAuthorizationBuilder()
     .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
 builder.Services.AddSecurityHardening(builder.Configuration);
+builder.Services.AddDirectoryApi(builder.Configuration);
 
 builder.Services.AddDataProtection()
     .SetApplicationName("CustomerDirectory")
@@ -76,6 +78,7 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseRateLimiter();
+app.UseApiCallLog();
 app.UseAuthentication();
 app.UseStaffContext();
 app.UseFirstRunSetup();
@@ -89,6 +92,7 @@ app.MapAccountEndpoints();
 app.MapExportEndpoints();
 app.MapImportEndpoints();
 app.MapAudienceEndpoints();
+app.MapDirectoryApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

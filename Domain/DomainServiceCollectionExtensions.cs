@@ -81,6 +81,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<Automations.AutomationService>();
         services.AddSingleton<Automations.WebhookDispatcher>();
         services.AddSingleton<Insights.InsightsService>();
+        services.AddSingleton<ApiKeys.ApiKeyService>();
         return services;
     }
 

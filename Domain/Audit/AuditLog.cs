@@ -97,13 +97,15 @@ public sealed class AuditLog(IDbContextFactory<DirectoryDbContext> dbFactory, St
         return await PageAsync(db.AuditEntries.AsNoTracking().Where(a => a.CustomerId == customerId), skip, take, ct);
     }
 
-    /// <summary>Whom the log can be filtered by: every member of staff, Directory itself, and people not signed in.</summary>
+    /// <summary>Whom the log can be filtered by: every member of staff, every API key, Directory itself, and people not signed in.</summary>
     public async Task<IReadOnlyList<AuditActorFilter>> ActorsAsync(CancellationToken ct = default)
     {
         await access.RequireAsync(Permission.ViewAuditLog, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var staff = await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).Select(u => new AuditActorFilter(u.Id, u.DisplayName)).ToListAsync(ct);
-        return [.. staff, new AuditActorFilter(null, StaffActor.System.Name), new AuditActorFilter(null, NobodyName)];
+        var keys = await db.ApiKeys.AsNoTracking().OrderBy(k => k.Name).Select(k => new { k.Id, k.Name }).ToListAsync(ct);
+        return [.. staff, .. keys.Select(k => new AuditActorFilter(StaffActor.ApiKey(k.Id, k.Name, new HashSet<Permission>()).Id, $"API key “{k.Name}”")),
+            new AuditActorFilter(null, StaffActor.System.Name), new AuditActorFilter(null, NobodyName)];
     }
 
     /// <summary>The one way a line is made: every text neutralised and cut to its column.</summary>

@@ -257,6 +257,17 @@ internal sealed class AuditedType
                 Skip = Set("NormalizedName", "ConcurrencyStamp"),
                 Refine = changes => changes.Any(c => c.Field == "Name") ? ("role.renamed", "Renamed") : null,
             },
+            [typeof(ApiKeys.ApiKey)] = new()
+            {
+                RecordType = "api-key",
+                Prefix = "api-key",
+                Noun = "API key",
+                Name = p => p.Get("Name"),
+                // The hash stands for the secret: the log says a key exists, never what would let someone rebuild it.
+                Skip = Set("LastUsedAt", "RevokedBy"),
+                Redact = new Dictionary<string, Func<object, string>> { ["SecretHash"] = _ => Hidden },
+                Refine = changes => changes.Any(c => c.Field == "RevokedAt") ? ("api-key.revoked", "Revoked") : null,
+            },
             // Not used by the app today (no external sign-in, no per-person claims); logged should they ever be.
             [typeof(IdentityUserClaim<string>)] = new() { RecordType = "staff", Prefix = "staff", Noun = "claim", RecordIdProperty = "UserId", Created = "claim-added", Updated = "claim-changed", Deleted = "claim-removed" },
             [typeof(IdentityUserLogin<string>)] = new() { RecordType = "staff", Prefix = "staff", Noun = "external sign-in", RecordIdProperty = "UserId", Created = "login-added", Updated = "login-changed", Deleted = "login-removed" },

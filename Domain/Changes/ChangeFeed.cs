@@ -57,6 +57,8 @@ public enum ChangeKind
     AudiencesChanged,
     /// <summary>An automation was created, edited or deleted, or its deliveries were written, sent, held or released.</summary>
     AutomationsChanged,
+    /// <summary>An API key was created, revoked or used (last-used time, at most once a minute per key).</summary>
+    ApiKeysChanged,
 }
 
 /// <summary>

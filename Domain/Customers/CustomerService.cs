@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerDirectory.Domain.Customers;
 
 /// <summary>Finding, creating and editing profiles.</summary>
-public sealed class CustomerService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, FilterCatalogService catalogs, MerchantOptions merchant, ProfileIndex index, Groups.GroupEngine groups, StaffAccess access)
+public sealed partial class CustomerService(IDbContextFactory<DirectoryDbContext> dbFactory, TimeProvider clock, ChangeFeed changes, FilterCatalogService catalogs, MerchantOptions merchant, ProfileIndex index, Groups.GroupEngine groups, StaffAccess access)
 {
     public async Task<CustomerPage> SearchAsync(CustomerSearch search, CancellationToken ct = default)
     {

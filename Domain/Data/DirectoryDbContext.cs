@@ -85,6 +85,8 @@ public abstract class DirectoryDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<Automations.AutomationDelivery> AutomationDeliveries => Set<Automations.AutomationDelivery>();
 
     public DbSet<Automations.DeliveryAttempt> DeliveryAttempts => Set<Automations.DeliveryAttempt>();
+    /// <summary>Keys the HTTP API is called with (only their hashes).</summary>
+    public DbSet<ApiKeys.ApiKey> ApiKeys => Set<ApiKeys.ApiKey>();
 
     /// <summary>Throws <see cref="NotFoundException.Profile"/> unless the profile exists (checked inside the caller's transaction).</summary>
     public async Task EnsureCustomerExistsAsync(int customerId, CancellationToken ct)

@@ -108,6 +108,11 @@ public sealed class StaffAccess(IDbContextFactory<DirectoryDbContext> dbFactory,
             return Everything;
         }
 
+        if (actor.Grants is { } grants)
+        {
+            return grants; // an API key: its scopes, checked against the key's row when the call came in
+        }
+
         var snapshot = await SnapshotAsync(ct);
         return snapshot.Staff.TryGetValue(actor.Id, out var grant) && grant.Active ? grant.Permissions : Nothing;
     }

@@ -158,6 +158,11 @@ public sealed class PermissionMatrixTests : DatabaseTest
         ["InsightsService.NewVsReturningAsync"] = Permission.ViewInsights,
         ["InsightsService.GroupSizesAsync"] = Permission.ViewInsights,
         ["InsightsService.VisitPatternAsync"] = Permission.ViewInsights,
+        ["CustomerService.UpsertAsync"] = Permission.EditProfiles, // and CreateProfiles when nothing matches
+        ["ConsentService.SetFromCustomerAsync"] = Permission.EditProfiles,
+        ["ApiKeyService.ListAsync"] = Permission.ManageApiKeys,
+        ["ApiKeyService.CreateAsync"] = Permission.ManageApiKeys,
+        ["ApiKeyService.RevokeAsync"] = Permission.ManageApiKeys,
     };
 
     /// <summary>
@@ -176,6 +181,7 @@ public sealed class PermissionMatrixTests : DatabaseTest
     private static readonly HashSet<string> Open =
     [
         "AuditLog.WriteAsync", // records what happened for anyone, a failed sign-in included; it returns nothing
+        "ApiKeyService.AuthenticateAsync", // the presented key is the credential: it answers only whether the key is valid
     ];
 
     private static IEnumerable<(Type Service, MethodInfo Method)> Operations()
