@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace CustomerDirectory.App.Tests.Integration;
 
 /// <summary>The whole app in memory (real SQLite in a temp data folder, real Identity), without the demo data.</summary>
-public sealed partial class DirectoryAppFactory : WebApplicationFactory<Program>
+public sealed partial class DirectoryAppFactory(IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     private readonly TempFolder _folder = new();
 
@@ -16,6 +16,10 @@ public sealed partial class DirectoryAppFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("Storage:DataFolder", _folder.Path);
         builder.UseSetting("Demo:SeedWhenEmpty", "false");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>A browser-like client: keeps cookies, does not follow redirects (tests look at them).</summary>
