@@ -20,8 +20,10 @@ public sealed partial class ProfileIndex
         _lock.EnterReadLock();
         try
         {
-            var email = new ChannelTally(this, ConsentChannel.Email, collect == ConsentChannel.Email);
-            var sms = new ChannelTally(this, ConsentChannel.Sms, collect == ConsentChannel.Sms);
+            // Sized up front: growing a set of half a million addresses rehashes it several times.
+            var expected = taken?.Count() ?? _count;
+            var email = new ChannelTally(this, ConsentChannel.Email, collect == ConsentChannel.Email, expected);
+            var sms = new ChannelTally(this, ConsentChannel.Sms, collect == ConsentChannel.Sms, expected);
             var count = 0;
             var ids = taken?.Ids() ?? AllIds();
             foreach (var id in ids)
@@ -70,14 +72,14 @@ public sealed partial class ProfileIndex
     internal sealed record AudienceTally(int Taken, ChannelReach Email, ChannelReach Sms, List<int>? Sendable);
 
     /// <summary>One channel's counters and the addresses already counted (by hash, confirmed byte for byte).</summary>
-    private sealed class ChannelTally(ProfileIndex index, ConsentChannel channel, bool collect)
+    private sealed class ChannelTally(ProfileIndex index, ConsentChannel channel, bool collect, int expected)
     {
         private readonly int[] _out = new int[Enum.GetValues<AudienceReason>().Length];
         private readonly byte[] _states = channel == ConsentChannel.Email ? index._emailState : index._phoneState;
         private readonly byte[] _consent = channel == ConsentChannel.Email ? index._emailConsent : index._smsConsent;
 
         // Address hash -> the first slot counted with it; a different address with the same hash goes to the overflow set.
-        private readonly Dictionary<int, int> _seen = [];
+        private readonly Dictionary<int, int> _seen = new(expected);
         private HashSet<string>? _overflow;
         private int _sendable;
 
