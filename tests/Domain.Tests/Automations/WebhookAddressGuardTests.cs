@@ -87,4 +87,23 @@ public sealed class WebhookAddressGuardTests : DatabaseTest
         Assert.True(await automations.CreateAsync(good) > 0);
         Assert.Equal(IPAddress.Parse("93.184.216.34").ToString(), new Uri((await automations.ListAsync())[0].Url).Host);
     }
+
+    [Fact]
+    public async Task RotateSecret_ChangesIt_AndIsAudited_WithoutTheSecretInTheLog()
+    {
+        var group = await Db.Get<GroupService>().CreateAsync(new GroupInput("VIPs", null, GroupKind.Manual), "Ana");
+        var automations = Db.Get<AutomationService>();
+        var id = await automations.CreateAsync(new AutomationInput { Name = "Hook", GroupId = group, Url = "https://93.184.216.34/hook" });
+        var before = (await automations.GetAsync(id)).Secret;
+
+        var after = await automations.RotateSecretAsync(id);
+
+        Assert.NotEqual(before, after);
+        Assert.Equal(after, (await automations.GetAsync(id)).Secret);
+        await using var db = Db.NewContext();
+        var lines = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.AuditEntries.Where(a => a.RecordType == "automation"));
+        Assert.Contains(lines, l => l.Action == "automation.secret-rotated");
+        Assert.All(lines, l => Assert.DoesNotContain(before, (l.Changes ?? "") + l.Summary, StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.DoesNotContain(after, (l.Changes ?? "") + l.Summary, StringComparison.Ordinal));
+    }
 }
