@@ -85,7 +85,7 @@ public sealed class PageAccessTests : IDisposable
         using var fran = _app.NewClient();
         await SignInAsync(fran, "fran@example.com", Password);
 
-        foreach (var path in new[] { "/settings/jobs", "/settings/staff", "/settings/fields", "/settings/tags", "/customers/import", "/customers/import/1", "/marketing/audiences", "/marketing/audiences/new", "/export/audience-snapshots/1.csv", "/insights", "/settings/api-keys" })
+        foreach (var path in new[] { "/settings/jobs", "/settings/staff", "/settings/fields", "/settings/tags", "/customers/import", "/customers/import/1", "/marketing/audiences", "/marketing/audiences/new", "/export/audience-snapshots/1.csv", "/insights", "/settings/api-keys", "/marketing/automations", "/marketing/automations/new" })
         {
             var page = await fran.GetAsync(path);
             Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
