@@ -25,6 +25,9 @@ internal static class ApiEndpoints
     public const string PolicyName = "ApiKey";
     public const int MaxPageSize = CustomerSearch.MaxPageSize;
 
+    /// <summary>How the OpenAPI document names the bearer API key.</summary>
+    private const string SecuritySchemeName = "apiKey";
+
     public static IServiceCollection AddDirectoryApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(ApiOptions.From(configuration));
@@ -41,6 +44,17 @@ internal static class ApiEndpoints
                 document.Info.Description = "Profiles, activity, consent and group members for tills and websites. "
                     + "Send `Authorization: Bearer <key>`; keys are created in Settings → API keys with the scopes read, write profiles and record activity. "
                     + "Errors are RFC 9457 problem details.";
+
+                // Every operation takes the key as a bearer token: declared once, so generated clients send it.
+                document.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[SecuritySchemeName] = new Microsoft.OpenApi.OpenApiSecurityScheme
+                {
+                    Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "An API key from Settings → API keys (dir_…); its scopes decide what it may call.",
+                };
+                document.Security = [new Microsoft.OpenApi.OpenApiSecurityRequirement { [new Microsoft.OpenApi.OpenApiSecuritySchemeReference(SecuritySchemeName, document)] = [] }];
                 return Task.CompletedTask;
             });
         });

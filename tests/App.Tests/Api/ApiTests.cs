@@ -340,6 +340,11 @@ public sealed class ApiTests : IDisposable
 
         Assert.DoesNotContain("/export", paths.ToString(), StringComparison.Ordinal);
         Assert.True(paths.GetProperty("/api/v1/profiles").GetProperty("put").TryGetProperty("requestBody", out _));
+
+        // The key is declared as a bearer token that every operation needs, so generated clients send it.
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("apiKey");
+        Assert.Equal(("http", "bearer"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("scheme").GetString()));
+        Assert.True(document.GetProperty("security")[0].TryGetProperty("apiKey", out _), document.GetProperty("security").ToString());
     }
 
     [Fact]
