@@ -265,7 +265,8 @@ public sealed class ApiTests : IDisposable
         Assert.Contains(profile.GetProperty("groups").EnumerateArray(), g => g.GetProperty("id").GetInt32() == regulars);
     }
 
-    private static async Task<int> WaitForAsync(Func<Task<int?>> probe)
+    /// <summary>Polls until <paramref name="probe"/> finds something, for at most a minute.</summary>
+    internal static async Task<int> WaitForAsync(Func<Task<int?>> probe)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60); // generous: CI machines are shared
         while (true)

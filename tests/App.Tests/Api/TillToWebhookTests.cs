@@ -11,6 +11,7 @@ using CustomerDirectory.Domain.Staff;
 using CustomerDirectory.Domain.Tests.Automations;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using static CustomerDirectory.App.Tests.Api.ApiTests;
 
 namespace CustomerDirectory.App.Tests.Api;
 
@@ -80,19 +81,4 @@ public sealed class TillToWebhookTests : IAsyncLifetime, IDisposable
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
-
-    private static async Task<int> WaitForAsync(Func<Task<int?>> probe)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60); // generous: CI machines are shared
-        while (true)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(100);
-        }
-    }
 }
