@@ -172,43 +172,31 @@ internal static class ApiEndpoints
             ConsentView.Of(email), ConsentView.Of(sms), [.. memberOf.Select(g => new ProfileGroupView(g.GroupId, g.Name, g.EnteredAt))]));
     }
 
-    private static async Task<IResult> RecordVisitAsync(int id, HttpContext http, ActivityService activity, ApiOptions options)
+    private static Task<IResult> RecordVisitAsync(int id, HttpContext http, ActivityService activity, ApiOptions options) =>
+        RecordAsync<VisitRequest>(id, http, options, (body, ct) =>
+            activity.RecordVisitAsync(id, new VisitInput { At = body.At?.UtcDateTime, Location = body.Location }, ct));
+
+    private static Task<IResult> RecordOrderAsync(int id, HttpContext http, ActivityService activity, ApiOptions options) =>
+        RecordAsync<OrderRequest>(id, http, options, (body, ct) =>
+            activity.RecordOrderAsync(id, new OrderInput { At = body.At?.UtcDateTime, Amount = body.Amount, Kind = body.Kind }, ct));
+
+    private static Task<IResult> RecordDonationAsync(int id, HttpContext http, ActivityService activity, ApiOptions options) =>
+        RecordAsync<DonationRequest>(id, http, options, (body, ct) =>
+            activity.RecordDonationAsync(id, new DonationInput { At = body.At?.UtcDateTime, Amount = body.Amount }, ct));
+
+    /// <summary>One piece of activity for a profile: the body read strictly, recorded, answered with where it went.</summary>
+    private static async Task<IResult> RecordAsync<TRequest>(int id, HttpContext http, ApiOptions options, Func<TRequest, CancellationToken, Task<int>> record)
+        where TRequest : class
     {
         ApiCallLog.Concerns(http, id);
-        var (body, problem) = await ApiJson.ReadAsync<VisitRequest>(http.Request, options);
+        var (body, problem) = await ApiJson.ReadAsync<TRequest>(http.Request, options);
         if (problem is not null)
         {
             return problem;
         }
 
-        var visitId = await activity.RecordVisitAsync(id, new VisitInput { At = body!.At?.UtcDateTime, Location = body.Location }, http.RequestAborted);
-        return TypedResults.Created(ProfilePath(id), new RecordedResponse(visitId, id));
-    }
-
-    private static async Task<IResult> RecordOrderAsync(int id, HttpContext http, ActivityService activity, ApiOptions options)
-    {
-        ApiCallLog.Concerns(http, id);
-        var (body, problem) = await ApiJson.ReadAsync<OrderRequest>(http.Request, options);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var orderId = await activity.RecordOrderAsync(id, new OrderInput { At = body!.At?.UtcDateTime, Amount = body.Amount, Kind = body.Kind }, http.RequestAborted);
-        return TypedResults.Created(ProfilePath(id), new RecordedResponse(orderId, id));
-    }
-
-    private static async Task<IResult> RecordDonationAsync(int id, HttpContext http, ActivityService activity, ApiOptions options)
-    {
-        ApiCallLog.Concerns(http, id);
-        var (body, problem) = await ApiJson.ReadAsync<DonationRequest>(http.Request, options);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var donationId = await activity.RecordDonationAsync(id, new DonationInput { At = body!.At?.UtcDateTime, Amount = body.Amount }, http.RequestAborted);
-        return TypedResults.Created(ProfilePath(id), new RecordedResponse(donationId, id));
+        var recordedId = await record(body!, http.RequestAborted);
+        return TypedResults.Created(ProfilePath(id), new RecordedResponse(recordedId, id));
     }
 
     private static async Task<IResult> SetConsentAsync(int id, HttpContext http, ConsentService consent, ApiOptions options)
