@@ -2,6 +2,8 @@ using Bunit;
 using CustomerDirectory.App.Components.Staff;
 using CustomerDirectory.Domain.Staff;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Radzen.Blazor;
 
 namespace CustomerDirectory.App.Tests.Staff;
@@ -109,6 +111,27 @@ public sealed class StaffListTests : StaffPageTest
 
         host.WaitForAssertion(() => Assert.Equal("Deactivated", host.Find($"{RowSelector("fran@example.com")} [data-testid=staff-status]").TextContent.Trim()));
         Assert.False((await Access.GrantOfAsync(fran.Id))!.Active);
+    }
+
+    [Fact]
+    public async Task ResetPassword_AfterConfirming_ShowsTheNewPasswordInTheSameDialog_AndOnlyItWorks()
+    {
+        SignInAs(Owner, "owner@example.com");
+        using var _ = StaffAccess.As(Owner);
+        var fran = await AddStaffAsync("Fran Desk", "fran@example.com", StaffRoles.FrontDesk);
+        var host = RenderPage();
+
+        host.WaitForElement($"{RowSelector("fran@example.com")} [data-testid=reset-password]").Click();
+        host.WaitForElement("[data-testid=reset-confirm]").Click();
+
+        var password = host.WaitForElement("[data-testid=new-password]").GetAttribute("value")!;
+        Assert.Contains("Fran Desk's new password (they sign in with fran@example.com)", host.Find("[data-testid=password-dialog]").TextContent, StringComparison.Ordinal);
+        var users = Services.GetRequiredService<UserManager<StaffUser>>();
+        var user = (await users.FindByIdAsync(fran.Id))!;
+        Assert.True(await users.CheckPasswordAsync(user, password));
+        Assert.False(await users.CheckPasswordAsync(user, Password));
+        host.Find("[data-testid=password-done]").Click();
+        host.WaitForAssertion(() => Assert.Empty(host.FindAll("[data-testid=password-dialog]")));
     }
 
     [Fact]
