@@ -29,7 +29,7 @@ namespace CustomerDirectory.Domain.Audiences;
 /// </remarks>
 public sealed class AudienceService(
     IDbContextFactory<DirectoryDbContext> dbFactory, CustomerService customers, GroupEngine groups, ProfileIndex index,
-    FilterCatalogService catalogs, TimeProvider clock, ChangeFeed changes, StaffAccess access, AuditLog audit)
+    FilterCatalogService catalogs, MerchantOptions merchant, TimeProvider clock, ChangeFeed changes, StaffAccess access, AuditLog audit)
 {
     /// <summary>Snapshot rows read or written per batch.</summary>
     public const int ChunkSize = 5_000;
@@ -289,7 +289,7 @@ public sealed class AudienceService(
         finally
         {
             var summary = stopped is null
-                ? $"Exported the snapshot of “{snapshot.AudienceName}” taken {snapshot.TakenAt:yyyy-MM-dd HH:mm} UTC: {People(rows)} as CSV"
+                ? $"Exported the snapshot of “{snapshot.AudienceName}” taken {merchant.ToLocal(snapshot.TakenAt):yyyy-MM-dd HH:mm}: {People(rows)} as CSV"
                 : $"CSV export of the snapshot of “{snapshot.AudienceName}” stopped after {People(rows)} ({stopped})";
             // Written even if the request was cancelled: the rows before it may have reached the person.
             await audit.WriteAsync(new AuditEvent("export.audience-snapshot", summary, "audience-snapshot", snapshot.Id.ToString(CultureInfo.InvariantCulture),
@@ -337,7 +337,8 @@ public sealed class AudienceService(
                 return new ExportLine(m.CustomerId, null, null, m.Address, "profile deleted since the snapshot");
             }
 
-            var when = p.ChangedAt is { } at ? at.ToString(" yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
+            // The day as the merchant's calendar has it: an unsubscribe at 23:30 in Paris is that day, not the next.
+            var when = p.ChangedAt is { } at ? merchant.ToLocal(at).ToString(" yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
             var reason = p.Status switch
             {
                 ConsentStatus.Subscribed => null,

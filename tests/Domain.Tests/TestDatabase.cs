@@ -128,7 +128,10 @@ public abstract class DatabaseTest : IAsyncLifetime
 {
     protected TestDatabase Db { get; private set; } = default!;
 
-    public async Task InitializeAsync() => Db = await TestDatabase.CreateAsync();
+    /// <summary>Extra configuration for this class's database (e.g. the merchant's time zone); none by default.</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
+
+    public async Task InitializeAsync() => Db = await TestDatabase.CreateAsync(Settings);
 
     public async Task DisposeAsync() => await Db.DisposeAsync();
 }

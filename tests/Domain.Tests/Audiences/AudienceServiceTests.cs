@@ -22,6 +22,9 @@ public sealed class AudienceServiceTests(ITestOutputHelper output) : DatabaseTes
     private static readonly StaffActor Staff = new("1", "Tester");
     private static readonly string[] Cities = ["Lyon", "Paris", "Nice"];
 
+    /// <summary>A merchant far from UTC, so a day written in UTC instead of theirs shows (13 hours ahead in November).</summary>
+    protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Merchant:TimeZone"] = "Pacific/Auckland" };
+
     private AudienceService Audiences => Db.Get<AudienceService>();
 
     private ConsentService Consent => Db.Get<ConsentService>();
@@ -288,7 +291,7 @@ public sealed class AudienceServiceTests(ITestOutputHelper output) : DatabaseTes
         await Db.Get<ProfileIndex>().BuildAsync();
         var (audience, people) = await SubscribedAudienceAsync(3);
         var snapshot = await Audiences.FreezeAsync(audience);
-        Db.Clock.Advance(TimeSpan.FromDays(2));
+        Db.Clock.Advance(TimeSpan.FromHours(60)); // 2026-11-24 22:00 UTC, the 25th in Auckland
         await SetConsentAsync(people[1], ConsentChannel.Email, ConsentStatus.Unsubscribed);
         await SetConsentAsync(people[2], ConsentChannel.Email, ConsentStatus.Bounced);
 
@@ -300,7 +303,7 @@ public sealed class AudienceServiceTests(ITestOutputHelper output) : DatabaseTes
         var rows = ExportServiceTests.Parse(flaggedFile.ToArray());
         Assert.Equal(["customer_id", "first_name", "last_name", "email", "may_contact", "reason"], rows[0]);
         Assert.Equal(["yes", "no", "no"], rows.Skip(1).Select(r => r[4]));
-        Assert.Equal("unsubscribed 2026-11-24", rows[2][5]);
+        Assert.Equal("unsubscribed 2026-11-25", rows[2][5]); // the merchant's day
         Assert.StartsWith("bounced", rows[3][5], StringComparison.Ordinal);
         Assert.Equal("'=cmd", rows[1][1]); // formula-safe
         Assert.Equal((3, 2, 0), (flagged.Rows, flagged.Flagged, flagged.LeftOut));
