@@ -176,6 +176,14 @@ public sealed partial class GroupService(
             throw new DomainException($"“{group.Name}” is used by the rule of {string.Join(", ", users.Select(n => $"“{n}”"))}. Change that rule first.");
         }
 
+        // Deleting the group would take the automations watching it, and their delivery logs, without a word.
+        var watchers = await db.Automations.AsNoTracking().Where(a => a.GroupId == id).OrderBy(a => a.Name).Select(a => a.Name).ToListAsync(ct);
+        if (watchers.Count > 0)
+        {
+            throw new DomainException(
+                $"“{group.Name}” is watched by the automation{(watchers.Count > 1 ? "s" : "")} {string.Join(", ", watchers.Select(n => $"“{n}”"))}. Delete {(watchers.Count > 1 ? "them" : "it")} first (Marketing → Automations).");
+        }
+
         db.Groups.Remove(group);
         await db.SaveChangesAsync(ct);
         engine.Forget(id);

@@ -287,6 +287,21 @@ public sealed class AutomationDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeletingAWatchedGroup_IsRefused_NamingTheAutomation_UntilTheAutomationIsDeleted()
+    {
+        var group = await ManualGroupAsync();
+        var automation = await AutomationAsync(group);
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Groups.DeleteAsync(group));
+
+        Assert.Equal("“VIPs” is watched by the automation “Welcome”. Delete it first (Marketing → Automations).", refused.Message);
+        Assert.Single(await Automations.ListAsync());
+        await Automations.DeleteAsync(automation);
+        await Groups.DeleteAsync(group);
+        await Assert.ThrowsAsync<NotFoundException>(() => Groups.GetAsync(group));
+    }
+
+    [Fact]
     public async Task ALeftEvent_IsSentAsGroupLeft_WithItsCause()
     {
         var ana = await PersonAsync("Ana", "Lyon");
