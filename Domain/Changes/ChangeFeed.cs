@@ -86,9 +86,18 @@ public sealed class ChangeFeed(TimeProvider clock, ILogger<ChangeFeed> logger, I
     private readonly Lock _gate = new();
     private ImmutableArrayOfHandlers _handlers = new([]);
     private long _sequence;
+    private long _applied;
 
     /// <summary>The sequence of the last published event.</summary>
     public long LastSequence => Interlocked.Read(ref _sequence);
+
+    /// <summary>
+    /// How many events every read model (<see cref="IChangeApplier"/>) has applied. It moves after an event's appliers
+    /// and before its subscribers, so a read that starts once this is N reflects every event a subscriber has heard of
+    /// when it reads N: readers that see the same N may share one result (<see cref="LastSequence"/> cannot say that,
+    /// it moves before the appliers run).
+    /// </summary>
+    public long AppliedCount => Interlocked.Read(ref _applied);
 
     public void Publish(ChangeKind kind, int? customerId = null, int? groupId = null) =>
         Deliver(new ChangeEvent(Interlocked.Increment(ref _sequence), kind, customerId, clock.GetUtcNow().UtcDateTime, groupId));
@@ -119,6 +128,8 @@ public sealed class ChangeFeed(TimeProvider clock, ILogger<ChangeFeed> logger, I
                 logger.LogError(e, "Applying {Kind} for {CustomerId} to {Applier} failed", kind, customerId, applier.GetType().Name);
             }
         }
+
+        Interlocked.Increment(ref _applied);
 
         foreach (var handler in _handlers.Items)
         {

@@ -13,37 +13,61 @@ public sealed partial class CustomerService(IDbContextFactory<DirectoryDbContext
     public async Task<CustomerPage> SearchAsync(CustomerSearch search, CancellationToken ct = default)
     {
         await access.RequireAsync(Permission.ViewProfiles, ct);
+        var query = await ForCallerAsync(search, ct);
+        var (bound, found) = await FindAsync(query, ct);
+        return await PageAsync(query, bound, found, ct);
+    }
+
+    /// <summary>A directory search as the caller may run it (see <see cref="ForCaller"/>), its window clamped.</summary>
+    private sealed record DirectoryQuery(FieldAccess Fields, FilterDefinition? Filter, string? Text, CustomerSort Sort, bool Descending, int Skip, int Take);
+
+    private async Task<DirectoryQuery> ForCallerAsync(CustomerSearch search, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(search);
         if (search.Text is { Length: > CustomerSearch.MaxTextLength })
         {
             throw new DomainException($"Search text can be at most {CustomerSearch.MaxTextLength} characters.", nameof(search.Text));
         }
 
-        var skip = Math.Max(0, search.Skip);
-        var take = Math.Clamp(search.Take, 1, CustomerSearch.MaxPageSize);
         var fields = await access.FieldsAsync(ct);
         fields.Check(search.Sort);
         var (filter, text) = ForCaller(fields, search.Filter, search.Text);
-        var bound = await BindAsync(filter, ct);
+        return new DirectoryQuery(fields, filter, text, search.Sort, search.Descending, Math.Max(0, search.Skip), Math.Clamp(search.Take, 1, CustomerSearch.MaxPageSize));
+    }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var filtered = bound is not BoundConstant { Value: true } || ContactRules.Clean(text) is not null;
-        if (index.IsReady || (filtered && await index.WhenReadyAsync(ct)))
+    /// <summary>The filter bound, and the page's ids and counts from the index; no ids while the SQL path applies.</summary>
+    private async Task<(Bound Bound, IndexPage? Found)> FindAsync(DirectoryQuery query, CancellationToken ct)
+    {
+        var bound = await BindAsync(query.Filter, ct);
+        var filtered = bound is not BoundConstant { Value: true } || ContactRules.Clean(query.Text) is not null;
+        if (!index.IsReady && !(filtered && await index.WhenReadyAsync(ct)))
         {
-            // The index answers which ids, in which order; the rows themselves come from the database by key.
-            var resolved = await groups.ResolveAsync(bound, ct);
-            var found = await Task.Run(() => index.Query(resolved, text, search.Sort, search.Descending, skip, take, ct), ct);
+            return (bound, null);
+        }
+
+        var resolved = await groups.ResolveAsync(bound, ct);
+        return (bound, await Task.Run(() => index.Query(resolved, query.Text, query.Sort, query.Descending, query.Skip, query.Take, ct), ct));
+    }
+
+    /// <summary>The rows: by key for the ids the index found, else the whole search in SQL; masked for the caller.</summary>
+    private async Task<CustomerPage> PageAsync(DirectoryQuery query, Bound bound, IndexPage? found, CancellationToken ct)
+    {
+        var fields = query.Fields;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (found is not null)
+        {
             var ids = found.Ids;
             var byId = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(Row).ToDictionaryAsync(r => r.Id, ct);
             return new CustomerPage([.. ids.Where(byId.ContainsKey).Select(id => fields.Mask(byId[id]))], found.Total, found.AllCount);
         }
 
-        var query = SqlQuery(db, bound, text);
-        var total = await query.CountAsync(ct);
+        var text = query.Text;
+        var sql = SqlQuery(db, bound, text);
+        var total = await sql.CountAsync(ct);
         var allCount = bound is BoundConstant { Value: true } && ContactRules.Clean(text) is null ? total : await db.Customers.CountAsync(ct);
-        var rows = await Sort(query, search.Sort, search.Descending)
-            .Skip(skip)
-            .Take(take)
+        var rows = await Sort(sql, query.Sort, query.Descending)
+            .Skip(query.Skip)
+            .Take(query.Take)
             .Select(Row)
             .ToListAsync(ct);
         return new CustomerPage([.. rows.Select(fields.Mask)], total, allCount);

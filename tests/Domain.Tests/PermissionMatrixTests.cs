@@ -51,6 +51,7 @@ public sealed class PermissionMatrixTests : DatabaseTest
         ["CustomFieldService.CountHoldersAsync"] = Permission.ManageCustomFields,
         ["CustomFieldService.DeleteAsync"] = Permission.ManageCustomFields,
         ["CustomerService.SearchAsync"] = Permission.ViewProfiles,
+        ["CustomerService.RefreshAsync"] = Permission.ViewProfiles,
         ["CustomerService.GetAsync"] = Permission.ViewProfiles,
         ["CustomerService.CreateAsync"] = Permission.CreateProfiles,
         ["CustomerService.UpdateAsync"] = Permission.EditProfiles,

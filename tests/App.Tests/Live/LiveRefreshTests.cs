@@ -88,4 +88,64 @@ public class LiveRefreshTests
 
         Assert.Equal(0, refreshes);
     }
+
+    [Fact]
+    public async Task TheRefresh_IsGivenTheEventsSinceThePreviousOne_EachOnce()
+    {
+        var feed = NewFeed();
+        var seen = new List<long>();
+        var firstStarted = new TaskCompletionSource();
+        var releaseFirst = new TaskCompletionSource();
+        using var live = new LiveRefresh(feed, e => e.CustomerId != 0, SerialDispatcher(), async changes =>
+        {
+            lock (seen)
+            {
+                seen.AddRange(changes!.Select(c => c.Sequence));
+            }
+
+            if (firstStarted.TrySetResult())
+            {
+                await releaseFirst.Task; // events arriving now belong to the next refresh
+            }
+        }, Window);
+
+        feed.Publish(ChangeKind.CustomerUpdated, 1);
+        await firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        feed.Publish(ChangeKind.CustomerUpdated, 0); // does not matter: not given
+        feed.Publish(ChangeKind.CustomerUpdated, 2);
+        feed.Publish(ChangeKind.CustomerUpdated, 3);
+        releaseFirst.SetResult();
+        await Task.Delay(Window * 4);
+
+        lock (seen)
+        {
+            Assert.Equal([1L, 3L, 4L], seen);
+        }
+    }
+
+    [Fact]
+    public async Task TheRefresh_AfterTooManyEventsToList_IsGivenNull()
+    {
+        var feed = NewFeed();
+        var given = new TaskCompletionSource<IReadOnlyList<ChangeEvent>?>();
+        var gate = new TaskCompletionSource();
+        using var live = new LiveRefresh(feed, _ => true, async work =>
+        {
+            await gate.Task; // the dispatcher is busy while the burst arrives
+            await work();
+        }, changes =>
+        {
+            given.TrySetResult(changes);
+            return Task.CompletedTask;
+        }, Window);
+
+        for (var i = 0; i < 1000; i++)
+        {
+            feed.Publish(ChangeKind.CustomerUpdated, i);
+        }
+
+        gate.SetResult();
+
+        Assert.Null(await given.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }
