@@ -299,11 +299,6 @@ public sealed partial class ImportService(
         var batch = new List<CsvRecord>(ImportProcessor.BatchSize);
         var (created, updated, unchanged, skipped, rejected) = (run.Created, run.Updated, run.Unchanged, run.Skipped, run.Rejected);
 
-        // A written batch is told to the change feed (the profile index reads its profiles back, ~0.1 s a batch at a
-        // million; then the group engine and the screens hear of it) on the other core while the next batch is read,
-        // decided and written: one batch at a time, in order, and all of them before the run ends.
-        var told = Task.CompletedTask;
-
         async Task<bool> WriteAsync()
         {
             if (batch.Count == 0)
@@ -327,44 +322,30 @@ public sealed partial class ImportService(
             }, ct);
             db.ChangeTracker.Clear();
             batch.Clear();
-            await told;
-            told = Task.Run(() =>
-            {
-                changes.PublishMany(ChangeKind.ProfilesImported, outcome.Changed);
-                changes.Publish(ChangeKind.ImportsChanged);
-            }, CancellationToken.None);
+            changes.PublishMany(ChangeKind.ProfilesImported, outcome.Changed);
+            changes.Publish(ChangeKind.ImportsChanged);
             progress?.Report(Fraction(position, run.FileSize));
 
             // Stopped from the page: finish after this whole batch.
             return await db.ImportRuns.Where(r => r.Id == run.Id).Select(r => r.Status).SingleAsync(ct) == ImportStatus.Running;
         }
 
-        var stopped = false;
-        try
+        foreach (var record in source.ReadRows(ct))
         {
-            foreach (var record in source.ReadRows(ct))
+            if (record.Line <= run.LastLine)
             {
-                if (record.Line <= run.LastLine)
-                {
-                    continue; // written before a crash
-                }
-
-                batch.Add(record);
-                if (batch.Count == ImportProcessor.BatchSize && !await WriteAsync())
-                {
-                    stopped = true;
-                    break;
-                }
+                continue; // written before a crash
             }
 
-            stopped = stopped || !await WriteAsync();
-        }
-        finally
-        {
-            await told; // whatever happens next, every committed batch has been told first
+            batch.Add(record);
+            if (batch.Count == ImportProcessor.BatchSize && !await WriteAsync())
+            {
+                await FinishAsync(run.Id, ImportStatus.Cancelled, null, ct);
+                return;
+            }
         }
 
-        if (stopped)
+        if (!await WriteAsync())
         {
             await FinishAsync(run.Id, ImportStatus.Cancelled, null, ct);
             return;
