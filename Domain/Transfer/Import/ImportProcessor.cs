@@ -613,13 +613,13 @@ internal sealed class ImportProcessor
     {
         var customer = batch.Existing[id];
         _keys.Remove(id, customer.EmailKey, customer.PhoneKey);
-        var now = await db.Customers.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.EmailKey, c.PhoneKey }).SingleOrDefaultAsync(ct);
-        if (now is not null)
+        var current = await db.Customers.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.EmailKey, c.PhoneKey }).SingleOrDefaultAsync(ct);
+        if (current is not null)
         {
-            _keys.Add(id, now.EmailKey, now.PhoneKey);
+            _keys.Add(id, current.EmailKey, current.PhoneKey);
         }
 
-        var why = now is null
+        var why = current is null
             ? $"The matching profile (profile #{id}) was deleted during the import."
             : $"The matching profile (profile #{id}) was changed by someone else while the import ran; their change was kept: import this row again to apply it.";
         foreach (var (line, raw, updated) in touch.Rows)
