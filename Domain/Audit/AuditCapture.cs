@@ -7,6 +7,7 @@ using CustomerDirectory.Domain.Tags;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace CustomerDirectory.Domain.Audit;
 
@@ -75,49 +76,19 @@ internal sealed class AuditCapture
     {
         var state = entry.State;
         var deleted = state == EntityState.Deleted;
-        var changes = new List<AuditChange>();
-        foreach (var (field, property) in Properties(entry))
+        (object? Before, object? After) Values(PropertyEntry property) => state switch
         {
-            if (type.Skip.Contains(field) || property.Metadata.IsPrimaryKey() || field == "CustomerId" || field == type.RecordIdProperty)
-            {
-                continue;
-            }
-
-            var (before, after) = state switch
-            {
-                EntityState.Added => (null, property.CurrentValue),
-                EntityState.Deleted => (property.OriginalValue, null),
-                _ => property.IsModified && !Equals(property.OriginalValue, property.CurrentValue) ? (property.OriginalValue, property.CurrentValue) : (null, null),
-            };
-            if (IsBlank(before) && IsBlank(after))
-            {
-                continue;
-            }
-
-            var show = type.Redact.GetValueOrDefault(field) is { } redact
-                ? (Func<object?, string?>)(v => v is null ? null : redact(v))
-                : AuditText.Format;
-            changes.Add(new AuditChange(field, show(before), show(after)));
-        }
-
-        if (state == EntityState.Modified && changes.Count == 0)
-        {
-            return; // only bookkeeping changed
-        }
-
-        var name = type.Name?.Invoke(new PropertyReader(entry, original: deleted));
-        var refined = state == EntityState.Modified ? type.Refine?.Invoke(changes) : null;
-        var verb = state switch
-        {
-            EntityState.Added => type.Created,
-            EntityState.Deleted => type.Deleted,
-            _ => type.Updated,
+            EntityState.Added => (null, property.CurrentValue),
+            EntityState.Deleted => (property.OriginalValue, null),
+            _ => property.IsModified && !Equals(property.OriginalValue, property.CurrentValue) ? (property.OriginalValue, property.CurrentValue) : (null, null),
         };
-        var action = refined?.Action ?? $"{type.Prefix}.{verb}";
-        var summary = refined is { } r
-            ? $"{r.Verb} {type.Noun}{Named(name)}"
-            : $"{Capitalize(verb.Replace('-', ' '))} {type.Noun}{Named(name)}"
-                + (state == EntityState.Modified ? $": {string.Join(", ", changes.Select(c => c.Field))}" : "");
+        var values = Properties(entry).Where(p => !p.Property.Metadata.IsPrimaryKey()).Select(p => (p.Field, Values(p.Property)));
+        if (Describe(type, state, values, new PropertyReader(property => Value(entry, property, deleted))) is not { } described)
+        {
+            return;
+        }
+
+        var (action, summary, changes) = described;
         string? RecordId(bool original) => type.RecordIdProperty is { } property ? Text(Value(entry, property, original)) : KeyOf(entry, original);
 
         // Generated keys (and keys of rows added with a new parent) are known only after the save: read them then.
@@ -133,6 +104,89 @@ internal sealed class AuditCapture
         }
     }
 
+    /// <summary>
+    /// The action, summary and changes of one added, changed or deleted record, from its properties' values before and
+    /// after (key excluded); null when a change touched only bookkeeping. The tracker's saves and the import's direct
+    /// writes both describe records here, so their lines are the same.
+    /// </summary>
+    internal static (string Action, string Summary, List<AuditChange> Changes)? Describe(
+        AuditedType type, EntityState state, IEnumerable<(string Field, (object? Before, object? After) Values)> values, PropertyReader names)
+    {
+        var changes = new List<AuditChange>();
+        foreach (var (field, (before, after)) in values)
+        {
+            if (type.Skip.Contains(field) || field == "CustomerId" || field == type.RecordIdProperty || (IsBlank(before) && IsBlank(after)))
+            {
+                continue;
+            }
+
+            var show = type.Redact.GetValueOrDefault(field) is { } redact
+                ? (Func<object?, string?>)(v => v is null ? null : redact(v))
+                : AuditText.Format;
+            changes.Add(new AuditChange(field, show(before), show(after)));
+        }
+
+        if (state == EntityState.Modified && changes.Count == 0)
+        {
+            return null; // only bookkeeping changed
+        }
+
+        var name = type.Name?.Invoke(names);
+        var refined = state == EntityState.Modified ? type.Refine?.Invoke(changes) : null;
+        var verb = state switch
+        {
+            EntityState.Added => type.Created,
+            EntityState.Deleted => type.Deleted,
+            _ => type.Updated,
+        };
+        var action = refined?.Action ?? $"{type.Prefix}.{verb}";
+        var summary = refined is { } r
+            ? $"{r.Verb} {type.Noun}{Named(name)}"
+            : $"{Capitalize(verb.Replace('-', ' '))} {type.Noun}{Named(name)}"
+                + (state == EntityState.Modified ? $": {string.Join(", ", changes.Select(c => c.Field))}" : "");
+        return (action, summary, changes);
+    }
+
+    /// <summary>An entity's properties as the log names them, in the order the class declares them (first name before last name), not EF's alphabetical one.</summary>
+    internal static IEnumerable<(string Field, IProperty Property, IComplexProperty? Complex)> Fields(IEntityType type)
+    {
+        static int Declared(IProperty p) => p.PropertyInfo?.MetadataToken ?? int.MaxValue;
+
+        foreach (var property in type.GetProperties().OrderBy(Declared))
+        {
+            yield return (property.Name, property, null);
+        }
+
+        foreach (var complex in type.GetComplexProperties())
+        {
+            foreach (var property in complex.ComplexType.GetProperties().OrderBy(Declared))
+            {
+                yield return ($"{complex.Name}.{property.Name}", property, complex);
+            }
+        }
+    }
+
+    /// <summary>The line of a tag put on or taken off a profile.</summary>
+    internal static AuditLine TagLine(int customerId, string tagName, bool removed) =>
+        Profile(customerId, removed ? "profile.untagged" : "profile.tagged", $"{(removed ? "Took off" : "Put on")} tag “{tagName}”",
+            new AuditChange("Tag", removed ? tagName : null, removed ? null : tagName));
+
+    /// <summary>The line of a profile's custom field rewritten: its values (joined) before and after.</summary>
+    internal static AuditLine FieldLine(int customerId, string fieldName, string? before, string? after) =>
+        Profile(customerId, after is null ? "profile.field-cleared" : "profile.field-set", $"{(after is null ? "Cleared" : "Set")} custom field “{fieldName}”",
+            new AuditChange(fieldName, before, after));
+
+    /// <summary>One custom field value as the log shows it (a choice by its label).</summary>
+    internal static string? FieldText(bool? flag, int? optionId, string? text, double? number, DateOnly? date, Func<int, string?> optionLabel) =>
+        (flag, optionId, number, date) switch
+        {
+            (_, { } option, _, _) => optionLabel(option) ?? $"#{option}",
+            ({ } f, _, _, _) => f ? "yes" : "no",
+            (_, _, { } n, _) => n.ToString(CultureInfo.InvariantCulture),
+            (_, _, _, { } d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            _ => text,
+        };
+
     private void Links(List<EntityEntry> links)
     {
         foreach (var entry in links)
@@ -142,8 +196,7 @@ internal sealed class AuditCapture
             {
                 case CustomerTag tag:
                     _lookups.Tags.Add(tag.TagId);
-                    _lines.Add(l => Profile(tag.CustomerId, deleted ? "profile.untagged" : "profile.tagged",
-                        $"{(deleted ? "Took off" : "Put on")} tag “{l.TagName(tag.TagId)}”", new AuditChange("Tag", deleted ? l.TagName(tag.TagId) : null, deleted ? null : l.TagName(tag.TagId))));
+                    _lines.Add(l => TagLine(tag.CustomerId, l.TagName(tag.TagId), deleted));
                     break;
                 case ListSubscription subscription:
                     _lookups.Lists.Add(subscription.ListId);
@@ -180,8 +233,7 @@ internal sealed class AuditCapture
                 var before = Values(rows.Where(r => removed.Contains(r)));
                 var after = Values(rows.Where(r => !removed.Contains(r)));
                 var field = l.FieldName(fieldId);
-                return Profile(((CustomFieldValue)rows[0].Entity).CustomerId, after is null ? "profile.field-cleared" : "profile.field-set",
-                    $"{(after is null ? "Cleared" : "Set")} custom field “{field}”", new AuditChange(field, before, after));
+                return FieldLine(((CustomFieldValue)rows[0].Entity).CustomerId, field, before, after);
             });
         }
     }
@@ -247,24 +299,8 @@ internal sealed class AuditCapture
     private static AuditLine Profile(int customerId, string action, string summary, AuditChange change) =>
         new(action, summary, "profile", Text(customerId), customerId, [change]);
 
-    /// <summary>In the order the class declares them (first name before last name), not EF's alphabetical one.</summary>
-    private static IEnumerable<(string Field, PropertyEntry Property)> Properties(EntityEntry entry)
-    {
-        static int Declared(PropertyEntry p) => p.Metadata.PropertyInfo?.MetadataToken ?? int.MaxValue;
-
-        foreach (var property in entry.Properties.OrderBy(Declared))
-        {
-            yield return (property.Metadata.Name, property);
-        }
-
-        foreach (var complex in entry.ComplexProperties)
-        {
-            foreach (var property in complex.Properties.OrderBy(Declared))
-            {
-                yield return ($"{complex.Metadata.Name}.{property.Metadata.Name}", property);
-            }
-        }
-    }
+    private static IEnumerable<(string Field, PropertyEntry Property)> Properties(EntityEntry entry) =>
+        Fields(entry.Metadata).Select(f => (f.Field, f.Complex is null ? entry.Property(f.Property) : entry.ComplexProperty(f.Complex).Property(f.Property)));
 
     private static object? Value(EntityEntry entry, string property, bool original)
     {
@@ -339,14 +375,8 @@ internal sealed class AuditCapture
 
         public string? UserName(string id) => _userNames.GetValueOrDefault(id);
 
-        public string? FieldValue(CustomFieldValue value) => value switch
-        {
-            { OptionId: { } option } => _optionLabels.GetValueOrDefault(option) ?? $"#{option}",
-            { Flag: { } flag } => flag ? "yes" : "no",
-            { Number: { } number } => number.ToString(CultureInfo.InvariantCulture),
-            { Date: { } date } => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            _ => value.Text,
-        };
+        public string? FieldValue(CustomFieldValue value) =>
+            FieldText(value.Flag, value.OptionId, value.Text, value.Number, value.Date, _optionLabels.GetValueOrDefault);
 
         /// <summary>Names of the tracked rows (a tag renamed in this save is shown with its new name).</summary>
         public void AddTracked(DirectoryDbContext db)

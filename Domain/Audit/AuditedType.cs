@@ -8,7 +8,6 @@ using CustomerDirectory.Domain.Staff;
 using CustomerDirectory.Domain.Tags;
 using CustomerDirectory.Domain.Views;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace CustomerDirectory.Domain.Audit;
 
@@ -284,12 +283,8 @@ internal sealed class AuditedType
     };
 }
 
-/// <summary>Reads an entry's values: current ones, or the original ones of a deleted row.</summary>
-internal readonly struct PropertyReader(EntityEntry entry, bool original)
+/// <summary>Reads a record's values by property name (an entry's current ones, or the original ones of a deleted row), as the log shows them.</summary>
+internal readonly struct PropertyReader(Func<string, object?> value)
 {
-    public string? Get(string property)
-    {
-        var p = entry.Property(property);
-        return AuditText.Format(original ? p.OriginalValue : p.CurrentValue);
-    }
+    public string? Get(string property) => AuditText.Format(value(property));
 }

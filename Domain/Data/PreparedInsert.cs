@@ -4,7 +4,8 @@ namespace CustomerDirectory.Domain.Data;
 
 /// <summary>
 /// A parameterised INSERT prepared once and executed per row, bypassing EF's change tracking: the demo seeder's and the
-/// import's bulk writes. Column lists are the callers' (the import reads them from the EF model).
+/// import's bulk writes (<see cref="Command"/> makes the import's other statements the same way). Column lists are the
+/// callers' (the import reads them from the EF model).
 /// </summary>
 internal static class PreparedInsert
 {

@@ -3,6 +3,7 @@ using CustomerDirectory.Domain.Consent;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.CustomFields;
 using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Staff;
 using CustomerDirectory.Domain.Tags;
 using CustomerDirectory.Domain.Transfer.Csv;
 using Microsoft.EntityFrameworkCore;
@@ -26,18 +27,25 @@ internal sealed class ImportProcessor
     private readonly ImportRowReader _reader;
     private readonly DirectoryKeys _keys;
     private readonly Dictionary<string, int> _tagIds;
+    private readonly Dictionary<int, string> _tagNames;
+    private readonly IReadOnlyList<CustomField> _fields;
+    private readonly ProfileColumns _columns;
     private readonly HashSet<string> _newTags = new(StringComparer.Ordinal);
     private readonly bool _dryRun;
     private readonly DateTime _now;
     private readonly string _actor;
     private int _nextPlaceholder = -1;
 
-    public ImportProcessor(ImportSettings settings, ImportRowReader reader, DirectoryKeys keys, Dictionary<string, int> tagIds, bool dryRun, DateTime nowUtc, string actorName)
+    public ImportProcessor(ImportSettings settings, IReadOnlyList<CustomField> fields, IReadOnlyList<string> header, ProfileColumns columns, DirectoryKeys keys,
+        IReadOnlyList<Tag> tags, bool dryRun, DateTime nowUtc, string actorName)
     {
         _settings = settings;
-        _reader = reader;
+        _fields = fields;
+        _reader = new ImportRowReader(settings, header, fields);
+        _columns = columns;
         _keys = keys;
-        _tagIds = tagIds;
+        _tagIds = tags.ToDictionary(t => t.NameKey, t => t.Id, StringComparer.Ordinal);
+        _tagNames = tags.ToDictionary(t => t.Id, t => t.Name);
         _dryRun = dryRun;
         _now = nowUtc;
         _actor = actorName;
@@ -59,9 +67,12 @@ internal sealed class ImportProcessor
 
     public IReadOnlyCollection<string> NewTags => _newTags;
 
+    /// <summary>The writer of a run's batches (on <paramref name="db"/>'s connection), as <paramref name="actor"/>.</summary>
+    public ImportWriter Writer(DirectoryDbContext db, StaffActor? actor, string fileName) => new(db, _columns, _fields, actor, fileName);
+
     /// <summary>Decides a batch and (unless previewing) writes it, with <paramref name="beforeCommit"/> in the same transaction.</summary>
     /// <returns>The profiles created or changed (to refresh), and every profile the rows matched (for a group).</returns>
-    public async Task<BatchOutcome> ProcessAsync(DirectoryDbContext db, IReadOnlyList<CsvRecord> records, int runId, ImportInserts? inserts, Func<DirectoryDbContext, Task>? beforeCommit, CancellationToken ct)
+    public async Task<BatchOutcome> ProcessAsync(DirectoryDbContext db, IReadOnlyList<CsvRecord> records, int runId, ImportWriter? writer, Func<DirectoryDbContext, Task>? beforeCommit, CancellationToken ct)
     {
         var batch = new Batch();
         var rows = new List<ImportRow>(records.Count);
@@ -85,27 +96,30 @@ internal sealed class ImportProcessor
             Decide(batch, row, runId);
         }
 
-        if (_dryRun || inserts is null)
+        if (_dryRun || writer is null)
         {
             return new([], []);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        inserts.Enlist(transaction);
-        var outcome = await WriteAsync(db, batch, runId, inserts, ct);
+        writer.Enlist(transaction);
+        var outcome = await WriteAsync(db, batch, runId, writer, ct);
         if (beforeCommit is not null)
         {
             await beforeCommit(db);
         }
 
-        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return outcome;
     }
 
     private sealed class Batch
     {
+        /// <summary>The profiles the rows matched, as read (not tracked: the writer writes what changed).</summary>
         public Dictionary<int, Customer> Existing { get; } = [];
+
+        /// <summary>Their values as read (a run only): what changed since, and the version to check.</summary>
+        public Dictionary<int, object?[]> Read { get; } = [];
 
         public Dictionary<int, HashSet<int>> ExistingTags { get; } = [];
 
@@ -143,6 +157,9 @@ internal sealed class ImportProcessor
         public ImportConsent? SmsConsent { get; set; }
 
         public bool Changed { get; set; }
+
+        /// <summary>The rows that matched an existing profile, and whether each was counted as an update.</summary>
+        public List<(long Line, string Raw, bool Updated)> Rows { get; } = [];
     }
 
     private async Task PreloadAsync(DirectoryDbContext db, Batch batch, List<ImportRow> rows, CancellationToken ct)
@@ -153,10 +170,13 @@ internal sealed class ImportProcessor
             return;
         }
 
-        var customers = _dryRun ? db.Customers.AsNoTracking() : db.Customers;
-        foreach (var customer in await customers.Where(c => ids.Contains(c.Id)).ToListAsync(ct))
+        foreach (var customer in await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).ToListAsync(ct))
         {
             batch.Existing[customer.Id] = customer;
+            if (!_dryRun)
+            {
+                batch.Read[customer.Id] = _columns.Read(customer);
+            }
         }
 
         if (rows.Any(r => r.Tags is { Count: > 0 }))
@@ -170,8 +190,7 @@ internal sealed class ImportProcessor
         var fieldIds = _settings.Columns.Where(c => c.Target == ImportTarget.CustomField && c.CustomFieldId is not null).Select(c => c.CustomFieldId!.Value).Distinct().ToList();
         if (fieldIds.Count > 0)
         {
-            var values = _dryRun ? db.CustomFieldValues.AsNoTracking() : db.CustomFieldValues;
-            foreach (var value in await values.Where(v => ids.Contains(v.CustomerId) && fieldIds.Contains(v.FieldId)).ToListAsync(ct))
+            foreach (var value in await db.CustomFieldValues.AsNoTracking().Where(v => ids.Contains(v.CustomerId) && fieldIds.Contains(v.FieldId)).ToListAsync(ct))
             {
                 (batch.ExistingValues.TryGetValue((value.CustomerId, value.FieldId), out var list) ? list : batch.ExistingValues[(value.CustomerId, value.FieldId)] = []).Add(value);
             }
@@ -366,6 +385,11 @@ internal sealed class ImportProcessor
         {
             Unchanged++;
         }
+
+        if (id > 0)
+        {
+            touch.Rows.Add((row.Line, row.Raw, touch.Changed));
+        }
     }
 
     /// <summary>
@@ -470,7 +494,7 @@ internal sealed class ImportProcessor
         }
     }
 
-    private async Task<BatchOutcome> WriteAsync(DirectoryDbContext db, Batch batch, int runId, ImportInserts inserts, CancellationToken ct)
+    private async Task<BatchOutcome> WriteAsync(DirectoryDbContext db, Batch batch, int runId, ImportWriter writer, CancellationToken ct)
     {
         // Tags first: new ones need their ids (few, and rare after the first batch: through EF, audited).
         var newTags = new Dictionary<string, Tag>(StringComparer.Ordinal);
@@ -490,6 +514,7 @@ internal sealed class ImportProcessor
             foreach (var (key, tag) in newTags)
             {
                 _tagIds[key] = tag.Id;
+                _tagNames[tag.Id] = tag.Name;
             }
         }
 
@@ -498,47 +523,48 @@ internal sealed class ImportProcessor
         foreach (var (placeholder, (customer, _)) in batch.Created)
         {
             var touch = batch.Touched[placeholder];
-            var id = inserts.Customer(customer, _now, touch.Tags);
+            var id = writer.Customer(customer, _now, touch.Tags);
             ids[placeholder] = id;
             _keys.Resolve(placeholder, id);
             foreach (var tagId in touch.Tags.Select(t => _tagIds[Tag.Key(t)]).Distinct())
             {
-                inserts.Tag(id, tagId, _now);
+                writer.Tag(id, tagId, _now);
             }
 
             foreach (var (field, values) in touch.Values)
             {
                 foreach (var value in values)
                 {
-                    inserts.Value(id, field, value);
+                    writer.Value(id, field, value);
                 }
             }
         }
 
         int Real(int id) => id < 0 ? ids[id] : id;
 
-        // Existing profiles: through EF (tracked since the preload), so the audit log shows each change.
+        // Existing profiles: what changed since they were read, where nobody else changed them meanwhile.
         var changed = new List<int>(ids.Values);
         foreach (var (id, touch) in batch.Touched.Where(t => t.Key > 0))
         {
+            var customer = batch.Existing[id];
+            if (!writer.Update(customer, batch.Read[id], _now))
+            {
+                await ConflictAsync(db, batch, id, touch, runId, ct);
+                continue;
+            }
+
             foreach (var tag in touch.Tags)
             {
                 var tagId = _tagIds[Tag.Key(tag)];
-                db.CustomerTags.Add(new CustomerTag { CustomerId = id, TagId = tagId, AddedAt = _now });
-                touch.TagsAdded.Add(tagId);
+                if (writer.Tagged(id, tagId, _tagNames[tagId], _now))
+                {
+                    touch.TagsAdded.Add(tagId);
+                }
             }
 
             foreach (var (field, values) in touch.Values)
             {
-                if (batch.ExistingValues.TryGetValue((id, field), out var old))
-                {
-                    db.CustomFieldValues.RemoveRange(old);
-                }
-
-                db.CustomFieldValues.AddRange(values.Select(v => new CustomFieldValue
-                {
-                    CustomerId = id, FieldId = field, Flag = v.Flag, OptionId = v.OptionId, Text = v.Text, Number = v.Number, Date = v.Date,
-                }));
+                writer.ReplaceValues(id, field, batch.ExistingValues.GetValueOrDefault((id, field)) ?? [], values, _now);
             }
 
             if (touch.Changed)
@@ -547,14 +573,12 @@ internal sealed class ImportProcessor
             }
         }
 
-        await db.SaveChangesAsync(ct);
-
         foreach (var id in batch.Matched)
         {
             var touched = batch.Touched.GetValueOrDefault(id);
             var created = id < 0;
             var customer = created ? batch.Created[id].Customer : batch.Existing.GetValueOrDefault(id);
-            inserts.Change(new ImportChange
+            writer.Change(new ImportChange
             {
                 ImportRunId = runId,
                 CustomerId = Real(id),
@@ -575,10 +599,44 @@ internal sealed class ImportProcessor
 
         foreach (var reject in batch.Rejects)
         {
-            inserts.Reject(reject);
+            writer.Reject(reject);
         }
 
         return new BatchOutcome(changed, [.. batch.Matched.Select(Real)]);
+    }
+
+    /// <summary>
+    /// A profile changed or deleted by someone else between the batch reading it and writing it: its rows are rejected
+    /// (nothing of them written; their edit stands), and the duplicate look-up learns its email and phone as they are now.
+    /// </summary>
+    private async Task ConflictAsync(DirectoryDbContext db, Batch batch, int id, Touch touch, int runId, CancellationToken ct)
+    {
+        var customer = batch.Existing[id];
+        _keys.Remove(id, customer.EmailKey, customer.PhoneKey);
+        var current = await db.Customers.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.EmailKey, c.PhoneKey }).SingleOrDefaultAsync(ct);
+        if (current is not null)
+        {
+            _keys.Add(id, current.EmailKey, current.PhoneKey);
+        }
+
+        var why = current is null
+            ? $"The matching profile (profile #{id}) was deleted during the import."
+            : $"The matching profile (profile #{id}) was changed by someone else while the import ran; their change was kept: import this row again to apply it.";
+        foreach (var (line, raw, updated) in touch.Rows)
+        {
+            if (updated)
+            {
+                Updated--;
+            }
+            else
+            {
+                Unchanged--;
+            }
+
+            Reject(batch, line, raw, why, runId);
+        }
+
+        batch.Matched.Remove(id);
     }
 }
 

@@ -356,6 +356,109 @@ public sealed class ImportServiceTests : DatabaseTest
         Assert.Empty(await AllAsync());
     }
 
+    [Fact]
+    public async Task An_update_writes_the_audit_lines_and_version_a_save_through_EF_writes_and_its_undo_puts_everything_back()
+    {
+        var fields = Db.Get<CustomFieldService>();
+        var tier = await fields.CreateAsync("Tier", CustomFieldType.Select, ["Gold", "Silver"]);
+        var options = (await fields.ListAsync()).Single(f => f.Id == tier).Options;
+        var (gold, silver) = (options.Single(o => o.Label == "Gold").Id, options.Single(o => o.Label == "Silver").Id);
+        // Twins: one updated by the import, the other by the same changes saved through EF (as the import did before).
+        var grace = await Db.AddAsync(CustomerBuilder.ACustomer().Named("Grace", "Hopper").WithEmail("grace@example.com").WithPhone("+33 6 11 22 33 44"));
+        var twin = await Db.AddAsync(CustomerBuilder.ACustomer().Named("Grace", "Hopper").WithEmail("twin@example.com").WithPhone("+33 6 11 22 33 45"));
+        await using (var db = Db.NewContext())
+        {
+            db.CustomFieldValues.AddRange(new CustomFieldValue { CustomerId = grace, FieldId = tier, OptionId = silver }, new CustomFieldValue { CustomerId = twin, FieldId = tier, OptionId = silver });
+            await db.SaveChangesAsync();
+        }
+
+        var before = (await AllAsync()).Single(p => p.Id == grace);
+        long marker;
+        await using (var db = Db.NewContext())
+        {
+            marker = await db.AuditEntries.MaxAsync(a => a.Id);
+        }
+
+        var (_, run) = await ImportAsync("Email,City,Tier,Tags,Email consent\ngrace@example.com,Arlington,Gold,navy,yes\n", s => s with { Duplicates = DuplicatePolicy.Update });
+
+        Assert.Equal((0, 1), (run.Created, run.Updated));
+        var navy = (await Db.Get<TagService>().ListAsync()).Single(t => t.Name == "navy").Id;
+        await using (var db = Db.NewContext())
+        {
+            var reference = await db.Customers.SingleAsync(c => c.Id == twin);
+            reference.Update(new CustomerInput
+            {
+                FirstName = reference.FirstName, LastName = reference.LastName, Email = reference.Email, Phone = reference.Phone, City = "Arlington",
+            }, Db.Clock.GetUtcNow().UtcDateTime);
+            reference.SetConsent(ConsentChannel.Email, ConsentStatus.Subscribed, ConsentOrigin.Imported, "Test", Db.Clock.GetUtcNow().UtcDateTime);
+            db.CustomerTags.Add(new CustomerTag { CustomerId = twin, TagId = navy, AddedAt = Db.Clock.GetUtcNow().UtcDateTime });
+            db.CustomFieldValues.RemoveRange(await db.CustomFieldValues.Where(v => v.CustomerId == twin).ToListAsync());
+            db.CustomFieldValues.Add(new CustomFieldValue { CustomerId = twin, FieldId = tier, OptionId = gold });
+            await db.SaveChangesAsync();
+        }
+
+        async Task<List<string>> LinesAsync(int customer)
+        {
+            await using var db = Db.NewContext();
+            var lines = await db.AuditEntries.AsNoTracking().Where(a => a.CustomerId == customer && a.Id > marker).ToListAsync();
+            return [.. lines.Select(a => $"{a.Action} | {a.RecordType} {a.RecordId?.Length > 0} | {a.Summary} | {a.Changes}").Order(StringComparer.Ordinal)];
+        }
+
+        var imported = await LinesAsync(grace);
+        Assert.Equal(3, imported.Count); // the profile's fields and consent, the tag, the custom field
+        Assert.Equal(await LinesAsync(twin), imported);
+        Assert.Contains(imported, l => l.StartsWith("profile.updated | profile True | Updated profile “Grace Hopper”: City, EmailConsent.Status, EmailConsent.Origin", StringComparison.Ordinal));
+        var after = await Db.Customers.GetAsync(grace);
+        Assert.Equal((before.Version + 1, "Arlington"), (after.Version, after.City));
+        Assert.Equal(after.Version, (await Db.Customers.GetAsync(twin)).Version);
+        await using (var db = Db.NewContext())
+        {
+            var change = await db.ImportChanges.AsNoTracking().SingleAsync(c => c.ImportRunId == run.Id);
+            Assert.Equal((grace, after.Version), (change.CustomerId, change.VersionAfter));
+        }
+
+        var undone = await Imports.UndoAsync(run.Id);
+
+        Assert.Equal((0, 1), (undone.Removed, undone.Restored));
+        var restored = (await AllAsync()).Single(p => p.Id == grace);
+        Assert.Equal((before.City, before.Phone, before.EmailConsent.Status), (restored.City, restored.Phone, restored.EmailConsent.Status));
+        Assert.Empty(await Db.Get<TagService>().ForCustomerAsync(grace));
+        Assert.Equal([silver], (await fields.ValuesAsync(grace)).Single(v => v.FieldId == tier).OptionIds);
+    }
+
+    [Fact]
+    public async Task A_profile_edited_between_the_batch_reading_it_and_writing_it_keeps_the_edit_and_the_row_is_rejected()
+    {
+        var grace = await Db.AddAsync(CustomerBuilder.ACustomer().Named("Grace", "Hopper").WithEmail("grace@example.com"));
+        var before = await Db.Customers.GetAsync(grace);
+        await using (var db = Db.NewContext())
+        {
+            // Someone saves Grace in the browser after the batch read her: inside the batch's write, once the new
+            // profile of the first line is in, and before the import's UPDATE of her (as CustomerService saves: version + 1).
+            await db.Database.ExecuteSqlRawAsync("""
+                CREATE TRIGGER "EditMeanwhile" AFTER INSERT ON "Customers" WHEN NEW."EmailKey" = 'ada@example.com'
+                BEGIN UPDATE "Customers" SET "City" = 'Manchester', "Version" = "Version" + 1 WHERE "EmailKey" = 'grace@example.com'; END
+                """);
+        }
+
+        var (preview, run) = await ImportAsync("First name,Last name,Email,City,Tags\nAda,Lovelace,ada@example.com,London,\nGrace,Hopper,grace@example.com,Arlington,navy\n",
+            s => s with { Duplicates = DuplicatePolicy.Update });
+
+        Assert.Equal((1, 1), (preview.ToCreate, preview.ToUpdate));
+        Assert.Equal((ImportStatus.Completed, 1, 0, 1), (run.Status, run.Created, run.Updated, run.Rejected));
+        var now = await Db.Customers.GetAsync(grace);
+        Assert.Equal(("Manchester", before.Version + 1), (now.City, now.Version));
+        Assert.Empty(await Db.Get<TagService>().ForCustomerAsync(grace));
+        using var report = new MemoryStream();
+        await Imports.WriteReportAsync(run.Id, report);
+        Assert.Contains("3,rejected,The matching profile (profile #", Encoding.UTF8.GetString(report.ToArray()), StringComparison.Ordinal);
+        await using (var db = Db.NewContext())
+        {
+            Assert.False(await db.AuditEntries.AnyAsync(a => a.CustomerId == grace && a.Action == "profile.updated"));
+            Assert.False(await db.ImportChanges.AnyAsync(c => c.CustomerId == grace));
+        }
+    }
+
     private sealed class SynchronousProgress(Action<double> report) : IProgress<double>
     {
         public void Report(double value) => report(value);
