@@ -154,6 +154,9 @@ public sealed class AutomationDeliveryTests : IAsyncLifetime
         var imported = await ManualGroupAsync("Imported");
         await AutomationAsync(lyon);
         var byDefault = await AutomationAsync(imported);
+        // The engine first settles the four new profiles: were Bob's creation still queued when the rule changes, his
+        // entry would be that profile change's (cause "rule", sent) and not the edit's.
+        await Engine.WhenIdleAsync();
 
         // Bob enters because the rule was edited; Cleo because an import added her.
         var details = await Groups.GetAsync(lyon);
