@@ -86,7 +86,18 @@ public sealed class AudienceServiceTests(ITestOutputHelper output) : DatabaseTes
             }
         }
 
-        var a = await GroupAsync("A", [.. people.Where(_ => random.Next(2) == 0)]);
+        // Two subscribed people with one number written two ways, in A and never in X, so every seed has a duplicate
+        // that counts (random data alone has none about one time in ten).
+        var twins = new List<int>();
+        foreach (var phone in new[] { "06 12 34 56 99", "06.12.34.56.99" })
+        {
+            var id = await Db.Customers.CreateAsync(new CustomerInput { FirstName = "Twin", LastName = phone, Phone = phone, City = Cities[0] });
+            await SetConsentAsync(id, ConsentChannel.Email, ConsentStatus.NeverAsked);
+            await SetConsentAsync(id, ConsentChannel.Sms, ConsentStatus.Subscribed);
+            twins.Add(id);
+        }
+
+        var a = await GroupAsync("A", [.. people.Where(_ => random.Next(2) == 0), .. twins]);
         var b = await GroupAsync("B", [.. people.Where(_ => random.Next(3) == 0)]);
         var x = await GroupAsync("X", [.. people.Where(_ => random.Next(4) == 0)]);
         var city = Cities[random.Next(Cities.Length)];
