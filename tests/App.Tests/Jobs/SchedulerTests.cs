@@ -109,8 +109,12 @@ public sealed class SchedulerTests : IDisposable
         var log = host.Get<JobRunLog>();
         Assert.True(await EventuallyAsync(async () => (await log.RecentAsync("Time sweep", 50)).Where(r => r.Status == JobRunStatus.Succeeded).Sum(r => r.Changes) >= 2,
             TimeSpan.FromSeconds(2)), await LedgerAndSweepsAsync(host, id));
-        var sweeps = await log.RecentAsync("Time sweep", 50);
-        Assert.All(sweeps.Where(r => r.Status == JobRunStatus.Succeeded), r => Assert.Equal(3, r.Items)); // Regulars, Lapsed, All customers
+        // Once start-up has made the predefined groups, every sweep covers the three that depend on time (Regulars,
+        // Lapsed, All customers); a sweep that ran before had nothing to sweep (a 1 s sweep can beat start-up).
+        var sweeps = (await log.RecentAsync("Time sweep", 50)).Where(r => r.Status == JobRunStatus.Succeeded).OrderBy(r => r.StartedAt)
+            .SkipWhile(r => r.Items == 0).ToList();
+        Assert.NotEmpty(sweeps);
+        Assert.All(sweeps, r => Assert.Equal(3, r.Items));
     }
 
     /// <summary>A failure message: the customer's ledger rows and the recent sweeps.</summary>
