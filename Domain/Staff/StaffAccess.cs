@@ -31,6 +31,9 @@ public sealed class StaffAccess(IDbContextFactory<DirectoryDbContext> dbFactory,
 
     private Task<Snapshot>? _snapshot;
 
+    // Counts invalidations, so a load that began before one is never kept after it.
+    private long _generation;
+
     /// <summary>The actor of the current operation, or null when none was set.</summary>
     public StaffActor? Current => Ambient.Value ?? options.Unattended;
 
@@ -124,6 +127,7 @@ public sealed class StaffAccess(IDbContextFactory<DirectoryDbContext> dbFactory,
     /// <summary>After staff, roles or their permissions changed: the next check reloads, and open screens re-check.</summary>
     public void Invalidate()
     {
+        Interlocked.Increment(ref _generation);
         Volatile.Write(ref _snapshot, null);
         changes.Publish(ChangeKind.StaffChanged);
     }
@@ -138,8 +142,15 @@ public sealed class StaffAccess(IDbContextFactory<DirectoryDbContext> dbFactory,
             return current;
         }
 
+        var generation = Interlocked.Read(ref _generation);
         var loading = LoadAsync(ct);
-        Interlocked.CompareExchange(ref _snapshot, loading, current);
+        if (Interlocked.CompareExchange(ref _snapshot, loading, current) == current && Interlocked.Read(ref _generation) != generation)
+        {
+            // A staff write was invalidated while this load was being installed: it may have read the rows from before
+            // that write (a deactivated person still active), so it must not stay for everyone's next check.
+            Interlocked.CompareExchange(ref _snapshot, null, loading);
+        }
+
         return loading;
     }
 

@@ -92,6 +92,38 @@ public sealed class StaffServiceTests : StaffTest
     }
 
     [Fact]
+    public async Task AStaffChange_IsSeenByTheNextCheck_EvenWhileOthersAreReadingTheGrants()
+    {
+        // Open screens and requests read the grants all the time; a read that began before a write must not be what
+        // every later check sees (a deactivated person still allowed in, until the next staff change).
+        var fran = await AddStaffAsync("Fran Desk", StaffRoles.FrontDesk);
+        using var _ = StaffAccess.As(Owner);
+        using var stop = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Access.GrantOfAsync(fran.Id);
+            }
+        })).ToArray();
+        try
+        {
+            for (var round = 0; round < 25; round++)
+            {
+                await Staff.DeactivateAsync(fran.Id);
+                Assert.False((await Access.GrantOfAsync(fran.Id))!.Active, $"round {round}: still active after the deactivation");
+                await Staff.ReactivateAsync(fran.Id);
+                Assert.True((await Access.GrantOfAsync(fran.Id))!.Active, $"round {round}: still deactivated after the reactivation");
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(readers);
+        }
+    }
+
+    [Fact]
     public async Task Deactivate_Yourself_IsRefused()
     {
         var sam = await AddStaffAsync("Sam Second", StaffRoles.Owner);
