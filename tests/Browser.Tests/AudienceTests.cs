@@ -15,14 +15,14 @@ public sealed partial class AudienceTests() : BrowserSession(demoProfiles: 0)
         // The owner keeps three customers in Lyon (one subscribed to email, one never asked, one without email)
         // and adds Mia as a marketer.
         var owner = await SignedInPageAsync();
-        await CreateProfileAsync(owner, "Ana", "Audience", "ana.audience@example.com");
+        await CreateProfileAsync(owner, "Ana", "Audience", "Lyon", "ana.audience@example.com");
         var consent = owner.GetByTestId("consent");
         await consent.Locator("[data-channel=Email] .consent-status").ClickAsync();
         await owner.Locator(".rz-dropdown-item[aria-label=Subscribed]:visible").ClickAsync();
         await Expect(consent.Locator("[data-channel=Email]")).ToContainTextAsync("Subscribed");
-        await CreateProfileAsync(owner, "Ben", "Audience", "ben.audience@example.com");
-        await CreateProfileAsync(owner, "Cy", "Audience", null);
-        var password = await AddMarketerAsync(owner);
+        await CreateProfileAsync(owner, "Ben", "Audience", "Lyon", "ben.audience@example.com");
+        await CreateProfileAsync(owner, "Cy", "Audience", "Lyon");
+        var password = await AddStaffAsync(owner, "Mia Marketer", "mia@example.com", "Marketer");
 
         var mia = await NewPageAsync();
         await SignInAsync(mia, "mia@example.com", password);
@@ -74,40 +74,6 @@ public sealed partial class AudienceTests() : BrowserSession(demoProfiles: 0)
     }
 
     private static ILocator OutCount(IPage page, string reason) => page.GetByTestId($"out-{reason}").GetByTestId("out-count");
-
-    private static async Task CreateProfileAsync(IPage page, string first, string last, string? email)
-    {
-        await page.GotoAsync("/customers/new");
-        await WaitForInteractiveAsync(page);
-        await page.Locator("input[name=FirstName]").FillAsync(first);
-        await page.Locator("input[name=LastName]").FillAsync(last);
-        if (email is not null)
-        {
-            await page.Locator("input[name=Email]").FillAsync(email);
-        }
-
-        await page.Locator("input[name=City]").FillAsync("Lyon");
-        await page.GetByTestId("save").ClickAsync();
-        await page.WaitForURLAsync(ProfileUrl());
-        await WaitForInteractiveAsync(page);
-    }
-
-    private static async Task<string> AddMarketerAsync(IPage owner)
-    {
-        await owner.GotoAsync("/settings/staff");
-        await WaitForInteractiveAsync(owner);
-        await owner.GetByTestId("add-staff").ClickAsync();
-        await owner.Locator("input[name=StaffName]").FillAsync("Mia Marketer");
-        await owner.Locator("input[name=StaffEmail]").FillAsync("mia@example.com");
-        await owner.GetByTestId("new-staff-role").SelectOptionAsync(new SelectOptionValue { Label = "Marketer" });
-        await owner.GetByTestId("save-staff").ClickAsync();
-        var password = await owner.GetByTestId("new-password").InputValueAsync();
-        await owner.GetByTestId("password-done").ClickAsync();
-        return password;
-    }
-
-    [GeneratedRegex(@"/customers/\d+$")]
-    private static partial Regex ProfileUrl();
 
     [GeneratedRegex(@"/marketing/audiences/\d+$")]
     private static partial Regex AudienceUrl();

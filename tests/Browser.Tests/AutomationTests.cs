@@ -59,20 +59,6 @@ public sealed partial class AutomationTests() : BrowserSession(demoProfiles: 0)
         Assert.Equal(int.Parse(groupId, CultureInfo.InvariantCulture), receiver.Accepted[0].Json.GetProperty("group").GetProperty("id").GetInt32());
     }
 
-    private static async Task CreateProfileAsync(IPage page, string first, string last, string city)
-    {
-        await page.GotoAsync("/customers/new");
-        await WaitForInteractiveAsync(page);
-        await page.Locator("input[name=FirstName]").FillAsync(first);
-        await page.Locator("input[name=LastName]").FillAsync(last);
-        await page.Locator("input[name=City]").FillAsync(city);
-        await page.GetByTestId("save").ClickAsync();
-        await page.WaitForURLAsync(ProfileUrl());
-    }
-
-    [GeneratedRegex(@"/customers/\d+$")]
-    private static partial Regex ProfileUrl();
-
     [GeneratedRegex(@"/groups/(\d+)$")]
     private static partial Regex GroupUrl();
 

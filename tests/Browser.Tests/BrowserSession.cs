@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>One app and one browser for a test class; each test gets a fresh page via <see cref="NewPageAsync"/>.</summary>
-public abstract class BrowserSession(int demoProfiles) : IAsyncLifetime
+public abstract partial class BrowserSession(int demoProfiles) : IAsyncLifetime
 {
     public const string OwnerEmail = "owner@example.com";
     public const string OwnerPassword = "a long enough password";
@@ -87,5 +88,42 @@ public abstract class BrowserSession(int demoProfiles) : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Create the owner account" }).ClickAsync();
         await page.WaitForURLAsync("**/customers");
         await WaitForInteractiveAsync(page);
+    }
+
+    /// <summary>A profile page's address (<c>/customers/42</c>).</summary>
+    [GeneratedRegex(@"/customers/\d+$")]
+    protected static partial Regex ProfileUrl();
+
+    /// <summary>Creates a profile through the form, as staff at the counter would, and waits on its page until it is live.</summary>
+    protected static async Task CreateProfileAsync(IPage page, string first, string last, string city, string? email = null)
+    {
+        await page.GotoAsync("/customers/new");
+        await WaitForInteractiveAsync(page);
+        await page.Locator("input[name=FirstName]").FillAsync(first);
+        await page.Locator("input[name=LastName]").FillAsync(last);
+        if (email is not null)
+        {
+            await page.Locator("input[name=Email]").FillAsync(email);
+        }
+
+        await page.Locator("input[name=City]").FillAsync(city);
+        await page.GetByTestId("save").ClickAsync();
+        await page.WaitForURLAsync(ProfileUrl());
+        await WaitForInteractiveAsync(page);
+    }
+
+    /// <summary>The owner adds a member of staff in Settings → Staff and lets Directory choose the password; returns it.</summary>
+    protected static async Task<string> AddStaffAsync(IPage owner, string name, string email, string role)
+    {
+        await owner.GotoAsync("/settings/staff");
+        await WaitForInteractiveAsync(owner);
+        await owner.GetByTestId("add-staff").ClickAsync();
+        await owner.Locator("input[name=StaffName]").FillAsync(name);
+        await owner.Locator("input[name=StaffEmail]").FillAsync(email);
+        await owner.GetByTestId("new-staff-role").SelectOptionAsync(new SelectOptionValue { Label = role });
+        await owner.GetByTestId("save-staff").ClickAsync();
+        var password = await owner.GetByTestId("new-password").InputValueAsync();
+        await owner.GetByTestId("password-done").ClickAsync();
+        return password;
     }
 }

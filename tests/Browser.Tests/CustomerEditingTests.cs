@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>Creating and editing profiles at the counter, including two people on the same profile.</summary>
-public sealed partial class CustomerEditingTests() : BrowserSession(demoProfiles: 0)
+public sealed class CustomerEditingTests() : BrowserSession(demoProfiles: 0)
 {
     [Fact]
     public async Task NewCustomer_ExplainsWhatIsMissing_ThenCreates_AndRefusesADuplicateEmailWithALinkToTheOwner()
@@ -277,7 +276,4 @@ public sealed partial class CustomerEditingTests() : BrowserSession(demoProfiles
         await Expect(page.GetByTestId("donated")).ToHaveTextAsync("€25.00");
         await Expect(page.Locator(".timeline-entry").First).ToContainTextAsync("Donation · €25.00");
     }
-
-    [GeneratedRegex(@"/customers/\d+$")]
-    private static partial Regex ProfileUrl();
 }

@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>A brand-new install with the demo merchant: the path a new owner walks on day one.</summary>
-public sealed partial class FirstRunTests() : BrowserSession(demoProfiles: 200)
+public sealed class FirstRunTests() : BrowserSession(demoProfiles: 200)
 {
     [Fact]
     public async Task Owner_SetsUp_SignsIn_FindsACustomer_EditsThem_AndSeesTheChangeInTheList()
@@ -73,7 +73,4 @@ public sealed partial class FirstRunTests() : BrowserSession(demoProfiles: 200)
         await Expect(page.Locator(".rz-pager-page.rz-state-active")).ToHaveTextAsync("2");
         await Expect(rows.First.Locator("a.customer-link")).ToHaveTextAsync(firstOnPage2);
     }
-
-    [GeneratedRegex(@"/customers/\d+$")]
-    private static partial Regex ProfileUrl();
 }

@@ -94,17 +94,6 @@ public sealed partial class GroupTests() : BrowserSession(demoProfiles: 0)
     // Live updates cross a second circuit; the machine running the tests may be busy.
     private static readonly LocatorAssertionsToHaveTextOptions Slow = new() { Timeout = 15_000 };
 
-    private static async Task CreateProfileAsync(IPage page, string first, string last, string city)
-    {
-        await page.GotoAsync("/customers/new");
-        await WaitForInteractiveAsync(page);
-        await page.Locator("input[name=FirstName]").FillAsync(first);
-        await page.Locator("input[name=LastName]").FillAsync(last);
-        await page.Locator("input[name=City]").FillAsync(city);
-        await page.GetByTestId("save").ClickAsync();
-        await page.WaitForURLAsync(ProfileUrl());
-    }
-
     private static async Task FillConditionAsync(ILocator line, string field, string op, string value)
     {
         await line.GetByTestId("filter-field").SelectOptionAsync(new SelectOptionValue { Label = field });
@@ -112,9 +101,6 @@ public sealed partial class GroupTests() : BrowserSession(demoProfiles: 0)
         await line.GetByTestId("filter-value").FillAsync(value);
         await line.GetByTestId("filter-value").PressAsync("Enter");
     }
-
-    [GeneratedRegex(@"/customers/\d+$")]
-    private static partial Regex ProfileUrl();
 
     [GeneratedRegex(@"/groups/new\?kind=Automated$")]
     private static partial Regex NewAutomatedUrl();

@@ -1,10 +1,9 @@
-using System.Text.RegularExpressions;
 using static Microsoft.Playwright.Assertions;
 
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>Two people at two browsers see each other's work appear without reloading.</summary>
-public sealed partial class LiveTests() : BrowserSession(demoProfiles: 0)
+public sealed class LiveTests() : BrowserSession(demoProfiles: 0)
 {
     [Fact]
     public async Task TwoBrowsers_SeeEachOthersWork_Live()
@@ -96,7 +95,4 @@ public sealed partial class LiveTests() : BrowserSession(demoProfiles: 0)
 
         await Expect(bob.Locator("tr.rz-data-row").First).ToContainTextAsync("Rezaa Offline", new() { Timeout = 30_000 });
     }
-
-    [GeneratedRegex(@"/customers/\d+$")]
-    private static partial Regex ProfileUrl();
 }

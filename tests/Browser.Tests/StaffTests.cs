@@ -11,16 +11,8 @@ public sealed class StaffTests() : BrowserSession(demoProfiles: 0)
     {
         // The owner adds Fran at the front desk; Directory chooses her password.
         var owner = await SignedInPageAsync();
-        await owner.GotoAsync("/settings/staff");
-        await WaitForInteractiveAsync(owner);
-        await owner.GetByTestId("add-staff").ClickAsync();
-        await owner.Locator("input[name=StaffName]").FillAsync("Fran Desk");
-        await owner.Locator("input[name=StaffEmail]").FillAsync("fran@example.com");
-        await owner.GetByTestId("new-staff-role").SelectOptionAsync(new SelectOptionValue { Label = "Front desk" });
-        await owner.GetByTestId("save-staff").ClickAsync();
-        var password = await owner.GetByTestId("new-password").InputValueAsync();
+        var password = await AddStaffAsync(owner, "Fran Desk", "fran@example.com", "Front desk");
         Assert.Matches("^[a-z2-9]{4}(-[a-z2-9]{4}){3}$", password);
-        await owner.GetByTestId("password-done").ClickAsync();
 
         // Fran signs in at the counter: profiles, no tags.
         var fran = await NewPageAsync();
