@@ -45,6 +45,28 @@ public sealed class AppServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The warnings, errors and critical entries of a console log, each with the lines that follow it (the exception).</summary>
+    public static string Problems(string log)
+    {
+        var problems = new StringBuilder();
+        var inProblem = false;
+        foreach (var line in log.Split('\n'))
+        {
+            if (line.Length > 6 && line[4] == ':' && line[5] == ' ' && !line.StartsWith(' '))
+            {
+                inProblem = line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal)
+                    || line.StartsWith("crit:", StringComparison.Ordinal);
+            }
+
+            if (inProblem)
+            {
+                problems.AppendLine(line);
+            }
+        }
+
+        return problems.ToString();
+    }
+
     public static async Task<AppServer> StartAsync(int demoProfiles)
     {
         var dll = FindAppDll();

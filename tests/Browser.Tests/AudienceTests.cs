@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>Audiences in a real browser: a marketer builds one, reads the counts, freezes a snapshot and downloads it.</summary>
-public sealed partial class AudienceTests() : BrowserSession(demoProfiles: 0)
+public sealed partial class AudienceTests(ITestOutputHelper output) : BrowserSession(output, demoProfiles: 0)
 {
     private static readonly LocatorAssertionsToHaveTextOptions Slow = new() { Timeout = 15_000 };
 

@@ -7,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>Automations in a real browser: create one on a group and watch its deliveries reach a real receiver, live.</summary>
-public sealed partial class AutomationTests() : BrowserSession(demoProfiles: 0)
+public sealed partial class AutomationTests(ITestOutputHelper output) : BrowserSession(output, demoProfiles: 0)
 {
     private static readonly LocatorAssertionsToHaveCountOptions Slow = new() { Timeout = 20_000 };
 

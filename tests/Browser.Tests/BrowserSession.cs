@@ -1,10 +1,15 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>One app and one browser for a test class; each test gets a fresh page via <see cref="NewPageAsync"/>.</summary>
-public abstract partial class BrowserSession(int demoProfiles) : IAsyncLifetime
+/// <remarks>
+/// At the end of each test, every page's address and text, the browser's console errors and the app's warnings and
+/// errors go to the test's output, which the test runner prints only for a failed test: a failure in CI explains itself.
+/// </remarks>
+public abstract partial class BrowserSession(ITestOutputHelper output, int demoProfiles) : IAsyncLifetime
 {
     public const string OwnerEmail = "owner@example.com";
     public const string OwnerPassword = "a long enough password";
@@ -22,6 +27,7 @@ public abstract partial class BrowserSession(int demoProfiles) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await WriteDiagnosticsAsync();
         if (_browser is not null)
         {
             await _browser.DisposeAsync();
@@ -39,7 +45,61 @@ public abstract partial class BrowserSession(int demoProfiles) : IAsyncLifetime
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = App.BaseUrl, Locale = "en-GB" });
         context.SetDefaultTimeout(15_000);
+        var person = _contexts.Count + 1;
+        context.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning")
+            {
+                lock (_console)
+                {
+                    _console.Add($"[browser {person}] {message.Type}: {message.Text}");
+                }
+            }
+        };
+        _contexts.Add(context);
         return await context.NewPageAsync();
+    }
+
+    private readonly List<IBrowserContext> _contexts = [];
+    private readonly List<string> _console = [];
+
+    private async Task WriteDiagnosticsAsync()
+    {
+        try
+        {
+            var text = new StringBuilder();
+            for (var i = 0; i < _contexts.Count; i++)
+            {
+                foreach (var page in _contexts[i].Pages)
+                {
+                    string body;
+                    try
+                    {
+                        body = await page.Locator("body").InnerTextAsync(new() { Timeout = 3_000 });
+                    }
+                    catch (Exception e) when (e is PlaywrightException or TimeoutException)
+                    {
+                        body = $"(unreadable: {e.Message})";
+                    }
+
+                    text.Append("--- browser ").Append(i + 1).Append(" at ").AppendLine(page.Url).AppendLine(Tail(body, 1_500));
+                }
+            }
+
+            lock (_console)
+            {
+                text.AppendLine("--- browser console errors and warnings").AppendJoin('\n', _console.TakeLast(30)).AppendLine();
+            }
+
+            text.AppendLine("--- app warnings and errors").AppendLine(Tail(App is null ? "" : AppServer.Problems(App.Output), 8_000));
+            output.WriteLine(text.ToString());
+        }
+        catch (Exception e)
+        {
+            output.WriteLine($"(no diagnostics: {e.Message})"); // never hide the test's own failure behind this one
+        }
+
+        static string Tail(string s, int max) => s.Length <= max ? s : "…" + s[^max..];
     }
 
     private bool _ownerExists;

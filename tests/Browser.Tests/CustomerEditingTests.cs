@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>Creating and editing profiles at the counter, including two people on the same profile.</summary>
-public sealed class CustomerEditingTests() : BrowserSession(demoProfiles: 0)
+public sealed class CustomerEditingTests(ITestOutputHelper output) : BrowserSession(output, demoProfiles: 0)
 {
     [Fact]
     public async Task NewCustomer_ExplainsWhatIsMissing_ThenCreates_AndRefusesADuplicateEmailWithALinkToTheOwner()

@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>Export from the directory, in a real browser: the filter on screen is what the downloaded file holds.</summary>
-public sealed class ExportTests() : BrowserSession(demoProfiles: 0)
+public sealed class ExportTests(ITestOutputHelper output) : BrowserSession(output, demoProfiles: 0)
 {
     [Fact]
     public async Task Owner_FiltersTheDirectory_OpensExport_AndDownloadsExactlyThoseRows()

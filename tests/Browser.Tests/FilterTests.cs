@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>The directory's filter bar and saved views, in a real browser against the real app.</summary>
-public sealed class FilterTests() : BrowserSession(demoProfiles: 0)
+public sealed class FilterTests(ITestOutputHelper output) : BrowserSession(output, demoProfiles: 0)
 {
     [Fact]
     public async Task Owner_StacksConditions_NestsAnAnyGroup_ReloadsTheSameFilter_AndSavesAndReopensAView()

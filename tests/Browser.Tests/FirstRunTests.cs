@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>A brand-new install with the demo merchant: the path a new owner walks on day one.</summary>
-public sealed class FirstRunTests() : BrowserSession(demoProfiles: 200)
+public sealed class FirstRunTests(ITestOutputHelper output) : BrowserSession(output, demoProfiles: 200)
 {
     [Fact]
     public async Task Owner_SetsUp_SignsIn_FindsACustomer_EditsThem_AndSeesTheChangeInTheList()

@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>Automated groups, in a real browser against the real app.</summary>
-public sealed partial class GroupTests() : BrowserSession(demoProfiles: 0)
+public sealed partial class GroupTests(ITestOutputHelper output) : BrowserSession(output, demoProfiles: 0)
 {
     [Fact]
     public async Task Owner_CreatesAnAutomatedGroup_SeesItsMembers_AndItsPageFollowsANewMatchingProfileLive()

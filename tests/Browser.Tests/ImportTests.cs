@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>The import wizard in a real browser against the real app, with its real background job (Quartz).</summary>
-public sealed partial class ImportTests() : BrowserSession(demoProfiles: 0)
+public sealed partial class ImportTests(ITestOutputHelper output) : BrowserSession(output, demoProfiles: 0)
 {
     /// <summary>
     /// A file as it comes out of a French spreadsheet: UTF-8 with a BOM, semicolons, accented headers, a row repeating

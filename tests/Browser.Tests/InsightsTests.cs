@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>The insights page in a real browser against the real app, on demo data (three years of visits and orders).</summary>
-public sealed class InsightsTests() : BrowserSession(demoProfiles: 300)
+public sealed class InsightsTests(ITestOutputHelper output) : BrowserSession(output, demoProfiles: 300)
 {
     private static readonly LocatorAssertionsToHaveTextOptions Slow = new() { Timeout = 30_000 };
 

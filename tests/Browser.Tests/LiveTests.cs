@@ -3,7 +3,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>Two people at two browsers see each other's work appear without reloading.</summary>
-public sealed class LiveTests() : BrowserSession(demoProfiles: 0)
+public sealed class LiveTests(ITestOutputHelper output) : BrowserSession(output, demoProfiles: 0)
 {
     [Fact]
     public async Task TwoBrowsers_SeeEachOthersWork_Live()

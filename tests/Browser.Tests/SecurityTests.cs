@@ -8,7 +8,7 @@ namespace CustomerDirectory.Browser.Tests;
 /// The Content-Security-Policy against the real app in Chromium: every screen still works (the circuit connects,
 /// Radzen's grid, dropdowns and dialogs run), nothing is refused, and other sites cannot frame the app.
 /// </summary>
-public sealed partial class SecurityTests() : BrowserSession(demoProfiles: 30)
+public sealed partial class SecurityTests(ITestOutputHelper output) : BrowserSession(output, demoProfiles: 30)
 {
     /// <summary>What Chromium reports when the policy blocks something.</summary>
     private static bool IsViolation(string message) =>

@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CustomerDirectory.Browser.Tests;
 
 /// <summary>The owner manages staff in one browser; the member of staff, in another, feels it without reloading.</summary>
-public sealed class StaffTests() : BrowserSession(demoProfiles: 0)
+public sealed class StaffTests(ITestOutputHelper output) : BrowserSession(output, demoProfiles: 0)
 {
     [Fact]
     public async Task OwnerChangesARole_TheirSidebarFollowsLive_ThenDeactivation_EndsTheirSession()
