@@ -28,6 +28,13 @@ public abstract partial class BrowserSession(ITestOutputHelper output, int demoP
     public async Task DisposeAsync()
     {
         await WriteDiagnosticsAsync();
+        string[] blocked;
+        lock (_console)
+        {
+            blocked = [.. _console.Where(m => m.Contains("Content Security Policy", StringComparison.Ordinal)
+                && !_expectedBlocks.Any(d => m.Contains(d, StringComparison.Ordinal)))];
+        }
+
         if (_browser is not null)
         {
             await _browser.DisposeAsync();
@@ -38,6 +45,9 @@ public abstract partial class BrowserSession(ITestOutputHelper output, int demoP
         {
             await App.DisposeAsync();
         }
+
+        // Whatever the page did that our Content-Security-Policy blocked silently does not work for anyone.
+        Assert.True(blocked.Length == 0, "The browser blocked something under the Content-Security-Policy:\n" + string.Join('\n', blocked));
     }
 
     /// <summary>A new browser context (its own cookies): another person at another computer.</summary>
@@ -61,6 +71,11 @@ public abstract partial class BrowserSession(ITestOutputHelper output, int demoP
     }
 
     private readonly List<IBrowserContext> _contexts = [];
+    private readonly List<string> _expectedBlocks = [];
+
+    /// <summary>For a test of the policy itself: blocks under <paramref name="directive"/> are what it expects, not a fault.</summary>
+    protected void ExpectBlockedBy(string directive) => _expectedBlocks.Add(directive);
+
     private readonly List<string> _console = [];
 
     private async Task WriteDiagnosticsAsync()

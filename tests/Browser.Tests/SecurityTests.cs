@@ -66,6 +66,7 @@ public sealed partial class SecurityTests(ITestOutputHelper output) : BrowserSes
     [Fact]
     public async Task AnotherSite_CannotFrameTheApp()
     {
+        ExpectBlockedBy("frame-ancestors");
         var page = await NewPageAsync();
         var refused = new List<string>();
         page.Console += (_, message) =>

@@ -53,4 +53,21 @@ public sealed class MainLayoutTests : StaffPageTest
         layout.WaitForAssertion(() => Assert.EndsWith(SessionEnded.Path, navigation.Uri, StringComparison.Ordinal));
         Assert.Equal(["nav-settings"], Menu(layout));
     }
+
+    [Theory]
+    [InlineData("customers", "nav-customers")]
+    [InlineData("customers/42?tab=activity", "nav-customers")]
+    [InlineData("customers/import", "nav-import")]
+    [InlineData("marketing/audiences/new", "nav-audiences")]
+    [InlineData("settings/tags", "nav-tags")]
+    [InlineData("settings/staff", "nav-settings")]
+    public void Sidebar_MarksTheMostSpecificSection_AsTheCurrentPage(string address, string current)
+    {
+        SignInAs(Owner, "owner@example.com");
+        Services.GetRequiredService<BunitNavigationManager>().NavigateTo(address);
+        var layout = RenderLayout();
+
+        layout.WaitForAssertion(() => Assert.Equal([current],
+            layout.FindAll("[data-testid^=nav-]:has(> div > a[aria-current=page])").Select(e => e.GetAttribute("data-testid")!)));
+    }
 }
