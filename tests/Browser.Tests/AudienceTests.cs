@@ -7,8 +7,6 @@ namespace CustomerDirectory.Browser.Tests;
 /// <summary>Audiences in a real browser: a marketer builds one, reads the counts, freezes a snapshot and downloads it.</summary>
 public sealed partial class AudienceTests(ITestOutputHelper output) : BrowserSession(output, demoProfiles: 0)
 {
-    private static readonly LocatorAssertionsToHaveTextOptions Slow = new() { Timeout = 15_000 };
-
     [Fact]
     public async Task Marketer_BuildsAnAudience_SeesSendableAndExcludedCounts_FreezesASnapshot_AndDownloadsItsCsv()
     {
@@ -41,7 +39,7 @@ public sealed partial class AudienceTests(ITestOutputHelper output) : BrowserSes
         await condition.GetByTestId("filter-value").FillAsync("Lyon");
         await condition.GetByTestId("filter-value").PressAsync("Enter");
         var sendable = mia.GetByTestId("sendable-email").Locator(".engagement-value");
-        await Expect(mia.GetByTestId("audience-taken").Locator(".engagement-value")).ToHaveTextAsync("3", Slow);
+        await Expect(mia.GetByTestId("audience-taken").Locator(".engagement-value")).ToHaveTextAsync("3");
         await Expect(sendable).ToHaveTextAsync("1");
         await Expect(OutCount(mia, "NeverConsented")).ToHaveTextAsync("1");
         await Expect(OutCount(mia, "NoAddress")).ToHaveTextAsync("1");

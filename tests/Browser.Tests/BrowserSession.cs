@@ -21,6 +21,9 @@ public abstract partial class BrowserSession(ITestOutputHelper output, int demoP
 
     public async Task InitializeAsync()
     {
+        // Expectations wait as long as actions (15 s, set per context below), not Playwright's 5 s: on a loaded 2-core CI
+        // machine a page can take that long to follow a save, and a real fault still fails, later.
+        Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(15_000);
         App = await AppServer.StartAsync(demoProfiles);
         (_playwright, _browser) = await Chromium.LaunchAsync();
     }

@@ -41,7 +41,7 @@ internal sealed class ImportProcessor
     {
         _settings = settings;
         _fields = fields;
-        _reader = new ImportRowReader(settings, header, fields);
+        _reader = new ImportRowReader(settings, header, fields, tags);
         _columns = columns;
         _keys = keys;
         _tagIds = tags.ToDictionary(t => t.NameKey, t => t.Id, StringComparer.Ordinal);

@@ -66,12 +66,18 @@ internal sealed class ImportRowReader
     private readonly ImportSettings _settings;
     private readonly IReadOnlyList<string> _header;
     private readonly Dictionary<int, CustomField> _fields;
+    private readonly Func<string, bool> _isTag;
+    private readonly int _longestJoinedTag;
 
-    public ImportRowReader(ImportSettings settings, IReadOnlyList<string> header, IEnumerable<CustomField> fields)
+    // The existing tags, so that a tag cell keeps a name with a comma whole (SplitList).
+    public ImportRowReader(ImportSettings settings, IReadOnlyList<string> header, IEnumerable<CustomField> fields, IReadOnlyCollection<Tag> tags)
     {
         _settings = settings;
         _header = header;
         _fields = fields.ToDictionary(f => f.Id);
+        var tagKeys = tags.Select(t => t.NameKey).ToHashSet(StringComparer.Ordinal);
+        _isTag = name => tagKeys.Contains(Tag.Key(name));
+        _longestJoinedTag = LongestJoined(tags.Select(t => t.Name));
     }
 
     /// <summary>The row, or why it cannot be imported.</summary>
@@ -121,7 +127,7 @@ internal sealed class ImportRowReader
                 return date.Error;
             case ImportTarget.Tags:
                 row.Tags ??= [];
-                foreach (var name in Split(cell))
+                foreach (var name in SplitList(cell, _isTag, _longestJoinedTag))
                 {
                     try
                     {
@@ -175,7 +181,7 @@ internal sealed class ImportRowReader
                     : ([], $"“{Shorten(cell)}” is not one of the choices of {field.Name}.");
             case CustomFieldType.MultiSelect:
                 var chosen = new List<ImportFieldValue>();
-                foreach (var label in Split(cell))
+                foreach (var label in SplitList(cell, l => Option(field, l) is not null, LongestJoined(field.Options.Select(o => o.Label))))
                 {
                     if (Option(field, label) is not { } id)
                     {
@@ -253,8 +259,57 @@ internal sealed class ImportRowReader
         return space < 0 ? (full, null) : (ContactRules.Clean(full[..space]), ContactRules.Clean(full[(space + 1)..]));
     }
 
-    private static string[] Split(string? cell) =>
-        cell is null ? [] : cell.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    /// <summary>
+    /// The values of a list cell ("VIP, Regular; Newsletter | Wine"), split on <c>,</c> <c>;</c> and <c>|</c>, except where
+    /// the text across separators is a name that already exists: an export writes a tag “Wine, cheese” or an option
+    /// “Yes; by email” as it is, and its re-import must give it back whole, not as two new names.
+    /// </summary>
+    /// <param name="cell">The cell.</param>
+    /// <param name="exists">Whether a cleaned name exists.</param>
+    /// <param name="longestJoined">
+    /// The length of the longest existing name that holds a separator (0 when none does: a plain split). No candidate
+    /// spans more than twice that, so the work per value is bounded by the names, not by the cell.
+    /// </param>
+    internal static List<string> SplitList(string? cell, Func<string, bool> exists, int longestJoined)
+    {
+        var values = new List<string>();
+        for (var start = 0; cell is not null && start <= cell.Length;)
+        {
+            var end = NextSeparator(cell, start);
+            if (!cell.AsSpan(start, end - start).IsWhiteSpace()) // a name never starts with a separator
+            {
+                // The longest existing name wins.
+                for (var further = end; further < cell.Length;)
+                {
+                    further = NextSeparator(cell, further + 1);
+                    if (further - start > 2 * longestJoined)
+                    {
+                        break;
+                    }
+
+                    if (ContactRules.Clean(cell[start..further]) is { } joined && exists(joined))
+                    {
+                        end = further;
+                    }
+                }
+            }
+
+            if (ContactRules.Clean(cell[start..end]) is { } value)
+            {
+                values.Add(value);
+            }
+
+            start = end + 1;
+        }
+
+        return values;
+
+        static int NextSeparator(string text, int from) => text.IndexOfAny(ListSeparators, from) is var at and >= 0 ? at : text.Length;
+    }
+
+    /// <summary>The length of the longest of <paramref name="names"/> that holds a list separator (0 when none does).</summary>
+    internal static int LongestJoined(IEnumerable<string> names) =>
+        names.Where(n => n.IndexOfAny(ListSeparators) >= 0).Select(n => n.Length).DefaultIfEmpty(0).Max();
 
     private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
 }

@@ -148,6 +148,61 @@ public sealed class ImportServiceTests : DatabaseTest
     }
 
     [Fact]
+    public async Task An_exported_tag_or_choice_with_a_comma_or_semicolon_in_its_name_comes_back_whole_on_reimport()
+    {
+        var fields = Db.Get<CustomFieldService>();
+        var contact = await fields.CreateAsync("Contact", CustomFieldType.MultiSelect, ["Yes; by email", "No", "Phone"]);
+        var ada = await Db.AddAsync(CustomerBuilder.ACustomer().Named("Ada", "Lovelace").WithEmail("ada@example.com"));
+        await Db.Get<TagService>().AddToCustomerAsync(ada, "Wine, cheese");
+        await Db.Get<TagService>().AddToCustomerAsync(ada, "vip");
+        var options = (await fields.ListAsync()).Single(f => f.Id == contact).Options;
+        await fields.SetValueAsync(ada, contact, new CustomFieldInput { OptionIds = [.. options.Where(o => o.Label != "No").Select(o => o.Id)] });
+        using var exported = new MemoryStream();
+        await Db.Get<CustomerDirectory.Domain.Transfer.ExportService>().WriteCsvAsync(
+            CustomerDirectory.Domain.Transfer.ExportScope.Everyone, ["first_name", "last_name", "email", "tags", $"cf:{contact}"], exported);
+        var csv = Encoding.UTF8.GetString(exported.ToArray()).TrimStart('\uFEFF');
+        Assert.Contains("Wine, cheese", csv, StringComparison.Ordinal); // written as it is: the reader must know the name
+
+        // Re-imported as a new person (the email changed): the same two tags and two choices, nothing new invented.
+        var (preview, run) = await ImportAsync(csv.Replace("ada@example.com", "ada.twin@example.com", StringComparison.Ordinal));
+
+        Assert.Equal((1, 0), (run.Created, run.Rejected));
+        Assert.Empty(preview.NewTags);
+        var twin = (await AllAsync()).Single(p => p.Email == "ada.twin@example.com").Id;
+        Assert.Equal(["Wine, cheese", "vip"], (await Db.Get<TagService>().ForCustomerAsync(twin)).Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["Phone", "Yes; by email"],
+            (await fields.ValuesAsync(twin)).Single(v => v.FieldId == contact).OptionIds!.Select(id => options.Single(o => o.Id == id).Label).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Wine, cheese, vip", "Wine, cheese|vip")]
+    [InlineData("vip;Wine,cheese", "vip|Wine,cheese")] // the name as it exists, whatever the spacing in the file
+    [InlineData("Wine | cheese", "Wine|cheese")] // not the existing name: its separator is a comma
+    [InlineData("Wine, cheese, and more", "Wine, cheese, and more")] // the longest existing name wins
+    [InlineData(" a ,, b ;", "a|b")]
+    [InlineData("", "")]
+    public void A_list_cell_splits_on_separators_except_inside_a_name_that_exists(string cell, string expected)
+    {
+        string[] existing = ["Wine, cheese", "Wine,cheese", "Wine, cheese, and more", "vip"];
+
+        var values = ImportRowReader.SplitList(cell, existing.Contains, ImportRowReader.LongestJoined(existing));
+
+        Assert.Equal(expected, string.Join('|', values));
+    }
+
+    [Fact]
+    public void Joining_is_tried_only_as_far_as_the_longest_name_with_a_separator_reaches()
+    {
+        var tried = new List<string>();
+        var huge = string.Join(',', Enumerable.Repeat("ab", 100_000));
+
+        Assert.Equal(100_000, ImportRowReader.SplitList(huge, n => { tried.Add(n); return false; }, longestJoined: 3).Count);
+        Assert.Equal(100_000 - 1, tried.Count); // "ab,ab" from each value but the last; "ab,ab,ab" is longer than twice 3
+        Assert.Empty(ImportRowReader.SplitList(new string(',', 1_000_000), _ => throw new InvalidOperationException("no name starts with a separator"), 50));
+        Assert.Equal(["ab", "ab"], ImportRowReader.SplitList("ab,ab", _ => throw new InvalidOperationException("no name holds a separator"), longestJoined: 0));
+    }
+
+    [Fact]
     public async Task Undo_removes_what_was_created_restores_what_was_updated_and_keeps_what_was_edited_since()
     {
         var grace = await Db.AddAsync(CustomerBuilder.ACustomer().Named("Grace", "Hopper").WithEmail("grace@example.com"));
