@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace CustomerDirectory.Domain.Tests.Transfer.Csv;
 
 /// <summary>The huge bad inputs of issue #9, generated into a temp folder (never committed) and deleted after.</summary>
+[Collection(nameof(AloneInProcess))] // one test reads the heap while it streams 200 MB
 public sealed class CsvSourceLimitsTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("directory-csv-").FullName;
