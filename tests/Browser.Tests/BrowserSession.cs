@@ -73,13 +73,13 @@ public abstract partial class BrowserSession(ITestOutputHelper output, int demoP
         return await context.NewPageAsync();
     }
 
+    // Every person's browser context, what their consoles reported, and the policy blocks a test expects.
     private readonly List<IBrowserContext> _contexts = [];
+    private readonly List<string> _console = [];
     private readonly List<string> _expectedBlocks = [];
 
     /// <summary>For a test of the policy itself: blocks under <paramref name="directive"/> are what it expects, not a fault.</summary>
     protected void ExpectBlockedBy(string directive) => _expectedBlocks.Add(directive);
-
-    private readonly List<string> _console = [];
 
     private async Task WriteDiagnosticsAsync()
     {

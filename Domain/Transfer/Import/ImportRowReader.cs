@@ -68,6 +68,7 @@ internal sealed class ImportRowReader
     private readonly Dictionary<int, CustomField> _fields;
     private readonly Func<string, bool> _isTag;
     private readonly int _longestJoinedTag;
+    private readonly Dictionary<int, int> _longestJoinedOption;
 
     // The existing tags, so that a tag cell keeps a name with a comma whole (SplitList).
     public ImportRowReader(ImportSettings settings, IReadOnlyList<string> header, IEnumerable<CustomField> fields, IReadOnlyCollection<Tag> tags)
@@ -78,6 +79,7 @@ internal sealed class ImportRowReader
         var tagKeys = tags.Select(t => t.NameKey).ToHashSet(StringComparer.Ordinal);
         _isTag = name => tagKeys.Contains(Tag.Key(name));
         _longestJoinedTag = LongestJoined(tags.Select(t => t.Name));
+        _longestJoinedOption = _fields.Values.ToDictionary(f => f.Id, f => LongestJoined(f.Options.Select(o => o.Label)));
     }
 
     /// <summary>The row, or why it cannot be imported.</summary>
@@ -181,7 +183,7 @@ internal sealed class ImportRowReader
                     : ([], $"“{Shorten(cell)}” is not one of the choices of {field.Name}.");
             case CustomFieldType.MultiSelect:
                 var chosen = new List<ImportFieldValue>();
-                foreach (var label in SplitList(cell, l => Option(field, l) is not null, LongestJoined(field.Options.Select(o => o.Label))))
+                foreach (var label in SplitList(cell, l => Option(field, l) is not null, _longestJoinedOption[field.Id]))
                 {
                     if (Option(field, label) is not { } id)
                     {
