@@ -1,7 +1,12 @@
 using Bunit;
 using CustomerDirectory.App.Components.Customers;
 using Bunit.TestDoubles;
+using CustomerDirectory.Domain.Activity;
+using CustomerDirectory.Domain.Data;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerDirectory.App.Tests.Components;
@@ -199,6 +204,51 @@ public sealed class CustomerListTests : ComponentTestContext
 
         cut.WaitForAssertion(() => Assert.Single(Names(cut)));
         Assert.Empty(cut.FindAll(".rz-pager"));
+    }
+
+    [Fact]
+    public async Task ASortThePersonMayNotSee_FallsBackToNames_AndARoleChangeRereadsTheRows()
+    {
+        var hugo = await AddCustomerAsync("Hugo", "Bernard");
+        await AddCustomerAsync("Zoé", "Martin");
+        await Services.GetRequiredService<ActivityService>().RecordOrderAsync(hugo, new OrderInput { Amount = 12.5m });
+        var (mia, roleId) = await StaffAsync(Permission.ViewProfiles);
+        var navigation = Services.GetRequiredService<BunitNavigationManager>();
+        navigation.NavigateTo("customers?sort=spent&desc=1"); // a link from someone who may see the money
+
+        using var _ = StaffAccess.As(mia);
+        var cut = Render<CustomerList>();
+
+        cut.WaitForAssertion(() => Assert.Equal(["Hugo Bernard", "Zoé Martin"], Names(cut)));
+        Assert.Empty(cut.FindAll("[role=alert], .rz-alert"));
+        Assert.DoesNotContain("sort=", navigation.Uri, StringComparison.Ordinal);
+        Assert.DoesNotContain(cut.FindAll("th"), th => th.TextContent.Contains("Total spent", StringComparison.Ordinal));
+
+        // The owner gives the role the money: the open list shows the column, with the amounts read again.
+        await using (var db = await Services.GetRequiredService<IDbContextFactory<DirectoryDbContext>>().CreateDbContextAsync())
+        {
+            db.RoleClaims.Add(new IdentityRoleClaim<string> { RoleId = roleId, ClaimType = StaffRoles.PermissionClaim, ClaimValue = nameof(Permission.ViewFinancials) });
+            await db.SaveChangesAsync();
+        }
+
+        Services.GetRequiredService<StaffAccess>().Invalidate();
+
+        cut.WaitForAssertion(() => Assert.Contains("€12.50", cut.FindAll("tr.rz-data-row")[0].TextContent, StringComparison.Ordinal));
+    }
+
+    /// <summary>A member of staff whose role holds exactly <paramref name="permissions"/>.</summary>
+    private async Task<(StaffActor Actor, string RoleId)> StaffAsync(params Permission[] permissions)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<DirectoryDbContext>>().CreateDbContextAsync();
+        var role = new IdentityRole("Counter") { NormalizedName = "COUNTER" };
+        db.Roles.Add(role);
+        db.RoleClaims.AddRange(permissions.Select(p => new IdentityRoleClaim<string> { RoleId = role.Id, ClaimType = StaffRoles.PermissionClaim, ClaimValue = p.ToString() }));
+        var user = new StaffUser { UserName = "mia@example.com", NormalizedUserName = "MIA@EXAMPLE.COM", DisplayName = "Mia", CreatedAt = DateTime.UtcNow };
+        db.Users.Add(user);
+        db.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = role.Id });
+        await db.SaveChangesAsync();
+        Services.GetRequiredService<StaffAccess>().Invalidate();
+        return (new StaffActor(user.Id, "Mia"), role.Id);
     }
 
     private static AngleSharp.Dom.IElement Header(IRenderedComponent<CustomerList> cut, string title) =>
