@@ -3,6 +3,8 @@ using CustomerDirectory.Domain;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Staff;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Radzen;
@@ -31,6 +33,21 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     }
 
     protected CustomerService Customers => Services.GetRequiredService<CustomerService>();
+
+    /// <summary>Mia, a member of staff whose role (<paramref name="role"/>) holds exactly <paramref name="permissions"/>; act as her with <c>StaffAccess.As</c>.</summary>
+    protected async Task<(StaffActor Actor, string RoleId)> StaffAsync(string role, params Permission[] permissions)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<DirectoryDbContext>>().CreateDbContextAsync();
+        var identityRole = new IdentityRole(role) { NormalizedName = role.ToUpperInvariant() };
+        db.Roles.Add(identityRole);
+        db.RoleClaims.AddRange(permissions.Select(p => new IdentityRoleClaim<string> { RoleId = identityRole.Id, ClaimType = StaffRoles.PermissionClaim, ClaimValue = p.ToString() }));
+        var user = new StaffUser { UserName = "mia@example.com", NormalizedUserName = "MIA@EXAMPLE.COM", DisplayName = "Mia", CreatedAt = DateTime.UtcNow };
+        db.Users.Add(user);
+        db.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = identityRole.Id });
+        await db.SaveChangesAsync();
+        Services.GetRequiredService<StaffAccess>().Invalidate();
+        return (new StaffActor(user.Id, "Mia"), identityRole.Id);
+    }
 
     public virtual Task InitializeAsync() => Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
 

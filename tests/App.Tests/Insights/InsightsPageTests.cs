@@ -6,11 +6,8 @@ using CustomerDirectory.App.Components.Insights;
 using CustomerDirectory.App.Tests.Components;
 using CustomerDirectory.Domain;
 using CustomerDirectory.Domain.Activity;
-using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Groups;
 using CustomerDirectory.Domain.Staff;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -119,7 +116,7 @@ public sealed class InsightsPageTests : ComponentTestContext
     [Fact]
     public async Task InsightsPage_WithoutFinancialsOrContactDetails_OffersOnlyVisitsAndShowsNoMoneyOrEmail()
     {
-        var mia = await StaffAsync("Insights only", Permission.ViewProfiles, Permission.ViewInsights);
+        var (mia, _) = await StaffAsync("Insights only", Permission.ViewProfiles, Permission.ViewInsights);
         using var _ = StaffAccess.As(mia);
 
         var cut = Render<InsightsPage>();
@@ -159,20 +156,5 @@ public sealed class InsightsPageTests : ComponentTestContext
 
         Assert.Equal("Top 25 by visits, last week (3)", InsightsPage.UniqueName("Top 25 by visits, last week", taken));
         Assert.Equal(Group.NameMaxLength, InsightsPage.UniqueName(new string('x', 200), taken).Length);
-    }
-
-    /// <summary>A member of staff whose role holds exactly <paramref name="permissions"/>.</summary>
-    private async Task<StaffActor> StaffAsync(string role, params Permission[] permissions)
-    {
-        await using var db = await Services.GetRequiredService<IDbContextFactory<DirectoryDbContext>>().CreateDbContextAsync();
-        var identityRole = new IdentityRole(role) { NormalizedName = role.ToUpperInvariant() };
-        db.Roles.Add(identityRole);
-        db.RoleClaims.AddRange(permissions.Select(p => new IdentityRoleClaim<string> { RoleId = identityRole.Id, ClaimType = StaffRoles.PermissionClaim, ClaimValue = p.ToString() }));
-        var user = new StaffUser { UserName = "mia@example.com", NormalizedUserName = "MIA@EXAMPLE.COM", DisplayName = "Mia", CreatedAt = DateTime.UtcNow };
-        db.Users.Add(user);
-        db.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = identityRole.Id });
-        await db.SaveChangesAsync();
-        Services.GetRequiredService<StaffAccess>().Invalidate();
-        return new StaffActor(user.Id, "Mia");
     }
 }
