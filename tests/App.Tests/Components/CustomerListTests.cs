@@ -37,10 +37,7 @@ public sealed class CustomerListTests : ComponentTestContext
     [Fact]
     public async Task Grid_ShowsOnePageOfTwentyFive_AndCountsThemAll()
     {
-        for (var i = 0; i < 30; i++)
-        {
-            await AddCustomerAsync($"First{i:00}", $"Last{i:00}");
-        }
+        await AddNumberedAsync(30);
 
         var cut = Render<CustomerList>();
 
@@ -123,10 +120,7 @@ public sealed class CustomerListTests : ComponentTestContext
     [Fact]
     public async Task ThePager_GoesToAPage_ShowsWhichOne_AndTheAddressKeepsIt()
     {
-        for (var i = 0; i < 60; i++)
-        {
-            await AddCustomerAsync($"First{i:00}", $"Last{i:00}");
-        }
+        await AddNumberedAsync(60);
 
         var navigation = Services.GetRequiredService<BunitNavigationManager>();
         var cut = Render<CustomerList>();
@@ -158,10 +152,7 @@ public sealed class CustomerListTests : ComponentTestContext
     [Fact]
     public async Task AnAddressPastTheLastPage_ShowsTheLastPage_AndSaysSo()
     {
-        for (var i = 0; i < 30; i++)
-        {
-            await AddCustomerAsync($"First{i:00}", $"Last{i:00}");
-        }
+        await AddNumberedAsync(30);
 
         var navigation = Services.GetRequiredService<BunitNavigationManager>();
         navigation.NavigateTo("customers?sort=name&desc=1&page=2147483647");
@@ -175,10 +166,7 @@ public sealed class CustomerListTests : ComponentTestContext
     [Fact]
     public async Task AnotherAddress_BringsItsSortAndPage_WithoutAReload()
     {
-        for (var i = 0; i < 30; i++)
-        {
-            await AddCustomerAsync($"First{i:00}", $"Last{i:00}");
-        }
+        await AddNumberedAsync(30);
 
         var navigation = Services.GetRequiredService<BunitNavigationManager>();
         var cut = Render<CustomerList>();
@@ -234,6 +222,15 @@ public sealed class CustomerListTests : ComponentTestContext
         Services.GetRequiredService<StaffAccess>().Invalidate();
 
         cut.WaitForAssertion(() => Assert.Contains("€12.50", cut.FindAll("tr.rz-data-row")[0].TextContent, StringComparison.Ordinal));
+    }
+
+    /// <summary>First00 Last00, First01 Last01…</summary>
+    private async Task AddNumberedAsync(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await AddCustomerAsync($"First{i:00}", $"Last{i:00}");
+        }
     }
 
     private static AngleSharp.Dom.IElement Header(IRenderedComponent<CustomerList> cut, string title) =>
