@@ -59,10 +59,39 @@ public sealed class GroupDetailsTests : GroupPageTest
 
         cut.Find("[data-testid=member-search]").Input("");
         cut.WaitForAssertion(() => Assert.Equal(2, Members(cut).Count));
-        cut.FindAll("th").First(th => th.TextContent.Contains("Name", StringComparison.Ordinal)).QuerySelector(".rz-sortable-column, .rz-column-title, span")!.Click();
-        cut.FindAll("th").First(th => th.TextContent.Contains("Name", StringComparison.Ordinal)).QuerySelector(".rz-sortable-column, .rz-column-title, span")!.Click();
+        Assert.Equal("ascending", cut.FindAll("th").First(th => th.TextContent.Contains("Name", StringComparison.Ordinal)).GetAttribute("aria-sort"));
+        cut.FindAll("th").First(th => th.TextContent.Contains("Name", StringComparison.Ordinal)).QuerySelector("button")!.Click(); // by name already: Z to A
 
         cut.WaitForAssertion(() => Assert.Equal(["Zoé Martin", "Hugo Bernard"], Members(cut)));
+    }
+
+    [Fact]
+    public async Task Members_ComeAPageAtATime_AndEmptyingTheLastPageShowsTheOneBefore()
+    {
+        var ids = new List<int> { Hugo, Paul, Zoe };
+        for (var i = 0; i < 24; i++)
+        {
+            ids.Add(await Customers.CreateAsync(new() { FirstName = $"Member{i:00}", LastName = "Vidal" }));
+        }
+
+        var id = await Groups.CreateAsync(new GroupInput("Regulars by hand", null, GroupKind.Manual, null), Actor);
+        await Groups.AddMembersAsync(id, ids, Actor);
+        var cut = RenderGroup(id);
+        Assert.Equal(25, Members(cut).Count);
+        Assert.Equal("Page 1 of 2", cut.Find(".rz-pager-summary").TextContent);
+
+        cut.Find(".rz-pager-next").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(["Member22 Vidal", "Member23 Vidal"], Members(cut)));
+        Assert.Equal("2", cut.Find(".rz-pager-page.rz-state-active").TextContent);
+
+        cut.FindAll("[data-testid=remove-member]")[1].Click();
+        cut.WaitForAssertion(() => Assert.Equal(["Member22 Vidal"], Members(cut)));
+        cut.Find("[data-testid=remove-member]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(25, Members(cut).Count));
+        Assert.Empty(cut.FindAll(".rz-pager"));
+        Assert.Equal("25 members", Text(cut, "member-count"));
     }
 
     [Fact]
