@@ -50,6 +50,27 @@ public sealed class StaffListTests : StaffPageTest
     }
 
     [Fact]
+    public async Task TheList_SortsByAColumn_ThenTheOtherWay_AndEachRowStaysItsPerson()
+    {
+        SignInAs(Owner, "owner@example.com");
+        using var _ = StaffAccess.As(Owner);
+        await AddStaffAsync("Zed Counter", "a-zed@example.com", StaffRoles.Marketer);
+        await AddStaffAsync("Ann Counter", "z-ann@example.com", StaffRoles.Marketer);
+        var host = RenderPage();
+        host.WaitForElement(RowSelector("z-ann@example.com"));
+        string[] Emails() => [.. host.FindAll("tr[data-staff]").Select(r => r.GetAttribute("data-staff")!)];
+        Assert.Equal(["z-ann@example.com", "owner@example.com", "a-zed@example.com"], Emails()); // by name, as listed
+
+        host.FindAll("th").Single(th => th.TextContent.Trim() == "Email").QuerySelector("button")!.Click();
+        Assert.Equal(["a-zed@example.com", "owner@example.com", "z-ann@example.com"], Emails());
+
+        host.FindAll("th").Single(th => th.TextContent.Trim() == "Email").QuerySelector("button")!.Click();
+        Assert.Equal(["z-ann@example.com", "owner@example.com", "a-zed@example.com"], Emails());
+        Assert.Equal("descending", host.FindAll("th").Single(th => th.TextContent.Trim() == "Email").GetAttribute("aria-sort"));
+        Assert.Equal("Name of Zed Counter", host.Find($"{RowSelector("a-zed@example.com")} input[name^=StaffName-]").GetAttribute("aria-label"));
+    }
+
+    [Fact]
     public async Task AddStaff_WithABadEmail_SaysSoBesideTheField_AndAddsNobody()
     {
         SignInAs(Owner, "owner@example.com");
