@@ -223,6 +223,32 @@ public sealed partial class CustomerService(IDbContextFactory<DirectoryDbContext
         return customer.Version;
     }
 
+    /// <summary>
+    /// Deletes a profile and everything that is only theirs (visits, orders, donations, memberships, notes, tags, custom
+    /// values, list subscriptions, overrides), in one transaction with its audit line; they leave the groups they were in.
+    /// The groups' membership history and the audit log keep the id (and the log the deleted values: it is append-only).
+    /// </summary>
+    public async Task DeleteAsync(int id, CancellationToken ct = default)
+    {
+        await access.RequireAsync(Permission.DeleteProfiles, ct);
+        var actor = access.RequireActor();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw NotFoundException.Profile();
+        db.Customers.Remove(customer);
+        await db.SaveChangesAsync(ct);
+
+        // Manual groups keep their members until someone removes them: leave them now (automated groups follow the event).
+        var manual = await db.GroupMembers.Where(m => m.CustomerId == id && m.LeftAt == null)
+            .Join(db.Groups.Where(g => g.Kind == Groups.GroupKind.Manual), m => m.GroupId, g => g.Id, (m, g) => g.Id)
+            .ToListAsync(ct);
+        foreach (var groupId in manual)
+        {
+            await groups.ApplyManualAsync(groupId, [id], add: false, Groups.MembershipCause.ManualRemove, Groups.GroupEngine.Actor(actor.Name), ct);
+        }
+
+        changes.Publish(ChangeKind.CustomerUpdated, id);
+    }
+
     internal static IQueryable<Customer> Filter(IQueryable<Customer> query, string? text)
     {
         var cleaned = ContactRules.Clean(text);

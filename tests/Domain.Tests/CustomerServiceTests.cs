@@ -1,4 +1,9 @@
+using CustomerDirectory.Domain.Activity;
 using CustomerDirectory.Domain.Customers;
+using CustomerDirectory.Domain.Filters;
+using CustomerDirectory.Domain.Groups;
+using CustomerDirectory.Domain.Notes;
+using CustomerDirectory.Domain.Staff;
 using Microsoft.EntityFrameworkCore;
 using static CustomerDirectory.Domain.Tests.CustomerBuilder;
 
@@ -231,4 +236,35 @@ public sealed class CustomerServiceTests : DatabaseTest
         await Assert.ThrowsAsync<NotFoundException>(() => Db.Customers.GetAsync(404));
         await Assert.ThrowsAsync<NotFoundException>(() => Db.Customers.UpdateAsync(404, ACustomer().Build(), 1));
     }
+
+    [Fact]
+    public async Task Delete_RemovesTheProfileAndWhatIsTheirs_LeavesEveryGroup_AndIsAudited()
+    {
+        var zoe = await Db.Customers.CreateAsync(new CustomerInput { FirstName = "Zoé", LastName = "Dupont", City = "Lyon" });
+        var kept = await Db.Customers.CreateAsync(new CustomerInput { FirstName = "Léa", LastName = "Bernard", City = "Lyon" });
+        await Db.Get<ActivityService>().RecordVisitAsync(zoe, new VisitInput());
+        await Db.Get<NoteService>().AddAsync(zoe, StaffActor.System, "Prefers mornings");
+        var groups = Db.Get<GroupService>();
+        var manual = await groups.CreateAsync(new GroupInput("Hand-picked", null, GroupKind.Manual), "Claire");
+        await groups.AddMembersAsync(manual, [zoe, kept], "Claire");
+        var lyon = await groups.CreateAsync(new GroupInput("Lyon", null, GroupKind.Automated, new FilterDefinition
+        {
+            Root = FilterNode.All(FilterNode.Condition(FilterFields.City, FilterOperator.Is, "Lyon")),
+        }), "Claire");
+        await Db.Get<GroupEngine>().WhenIdleAsync();
+
+        await Db.Customers.DeleteAsync(zoe);
+        await Db.Get<GroupEngine>().WhenIdleAsync();
+
+        await Assert.ThrowsAsync<NotFoundException>(() => Db.Customers.GetAsync(zoe));
+        Assert.Equal([kept], (await Db.Customers.SearchAsync(new CustomerSearch())).Rows.Select(r => r.Id));
+        Assert.Equal([kept], (await groups.MembersAsync(manual, new GroupMemberQuery())).Rows.Select(r => r.CustomerId));
+        Assert.Equal([kept], (await groups.MembersAsync(lyon, new GroupMemberQuery())).Rows.Select(r => r.CustomerId));
+        await using var db = Db.NewContext();
+        Assert.Equal((0, 0), (await db.Visits.CountAsync(v => v.CustomerId == zoe), await db.Notes.CountAsync(n => n.CustomerId == zoe)));
+        var line = Assert.Single(await db.AuditEntries.Where(a => a.CustomerId == zoe && a.Action.EndsWith(".deleted") && a.RecordType == "profile").ToListAsync());
+        Assert.Contains("Zoé", line.Changes ?? line.Summary, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<NotFoundException>(() => Db.Customers.DeleteAsync(zoe)); // twice: gone, and said so
+    }
 }
+

@@ -55,6 +55,7 @@ public sealed class PermissionMatrixTests : DatabaseTest
         ["CustomerService.GetAsync"] = Permission.ViewProfiles,
         ["CustomerService.CreateAsync"] = Permission.CreateProfiles,
         ["CustomerService.UpdateAsync"] = Permission.EditProfiles,
+        ["CustomerService.DeleteAsync"] = Permission.DeleteProfiles,
         ["MailingListService.ListAsync"] = Permission.ViewProfiles,
         ["MailingListService.ForCustomerAsync"] = Permission.ViewProfiles,
         ["MailingListService.SubscribeAsync"] = Permission.EditProfiles,
