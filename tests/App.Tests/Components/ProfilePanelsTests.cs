@@ -26,6 +26,22 @@ public sealed class ProfilePanelsTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Notes_ForARoleThatMayNotReadThem_SayTheyAreHidden_InsteadOfBreakingTheProfile()
+    {
+        var id = await AddCustomerAsync("Anne", "Petit");
+        await Services.GetRequiredService<NoteService>().AddAsync(id, Other, "Owes us a call");
+        var (viewer, _) = await StaffAsync("Viewer", Permission.ViewProfiles);
+        SignInAs(viewer.Id, viewer.Name);
+        using var _ = StaffAccess.As(viewer);
+
+        var cut = Render<NotesPanel>(ps => ps.Add(p => p.CustomerId, id)); // threw ForbiddenException, which ends the circuit
+
+        Assert.Equal("Your role does not show internal notes.", cut.Find("[data-testid=notes-hidden]").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=note]"));
+        Assert.Empty(cut.FindAll("[data-testid=add-note]"));
+    }
+
+    [Fact]
     public async Task Notes_OfferEditOnlyOnTheirAuthorsOwnNotes_AndShowMarkupAsText()
     {
         SignInAs("me", "Claire");
