@@ -70,4 +70,26 @@ public sealed class MainLayoutTests : StaffPageTest
         layout.WaitForAssertion(() => Assert.Equal([current],
             layout.FindAll("[data-testid^=nav-]:has(> div > a[aria-current=page])").Select(e => e.GetAttribute("data-testid")!)));
     }
+
+    [Fact]
+    public void APageThatFails_SaysWhy_AndTheSidebarStays()
+    {
+        SignInAs(Owner, "owner@example.com");
+
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b =>
+        {
+            b.OpenComponent<FailingPage>(0);
+            b.CloseComponent();
+        })));
+
+        layout.WaitForAssertion(() => Assert.Contains("You may not do that.", layout.Find("[data-testid=page-error]").TextContent, StringComparison.Ordinal));
+        Assert.NotEmpty(Menu(layout));
+    }
+
+    /// <summary>A page whose first render fails, as one whose service refuses the person would.</summary>
+    private sealed class FailingPage : ComponentBase
+    {
+        protected override void OnInitialized() => throw new CustomerDirectory.Domain.ForbiddenException("You may not do that.");
+    }
 }
+
