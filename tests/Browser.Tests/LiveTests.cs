@@ -95,4 +95,35 @@ public sealed class LiveTests(ITestOutputHelper output) : BrowserSession(output,
 
         await Expect(bob.Locator("tr.rz-data-row").First).ToContainTextAsync("Rezaa Offline", new() { Timeout = 30_000 });
     }
+
+    [Fact]
+    public async Task AProfileDeletedElsewhere_LeavesTheOtherDirectory_AndItsOpenPageSaysSo()
+    {
+        var alice = await SignedInPageAsync();
+        var bob = await NewPageAsync();
+        await SignInAsync(bob);
+        await CreateProfileAsync(alice, "Dora", "Gone", "Lyon");
+        var profile = alice.Url;
+        await CreateProfileAsync(alice, "Dino", "Gone", "Lyon");
+
+        // Bob lists both; Alice opens Dora's profile, which Bob also has open in a second tab.
+        var bobsProfile = await bob.Context.NewPageAsync();
+        await bobsProfile.GotoAsync(profile);
+        await WaitForInteractiveAsync(bobsProfile);
+        await Expect(bobsProfile.Locator("h1")).ToHaveTextAsync("Dora Gone");
+        await bob.GotoAsync("/customers?q=Gone");
+        await WaitForInteractiveAsync(bob);
+        await Expect(bob.GetByTestId("result-count")).ToHaveTextAsync("2 customers");
+
+        await alice.GotoAsync(profile);
+        await WaitForInteractiveAsync(alice);
+        await alice.GetByTestId("delete-profile").ClickAsync();
+        await alice.Locator(".rz-dialog-confirm-buttons button", new() { HasTextString = "Delete" }).ClickAsync();
+        await alice.WaitForURLAsync("**/customers");
+
+        await Expect(bob.GetByTestId("result-count")).ToHaveTextAsync("1 customer");
+        await Expect(bob.Locator("a.customer-link")).ToHaveTextAsync(["Dino Gone"]);
+        await Expect(bobsProfile.GetByText("This profile does not exist (it may have been deleted).")).ToBeVisibleAsync();
+    }
 }
+
