@@ -243,7 +243,7 @@ public sealed partial class CustomerService(IDbContextFactory<DirectoryDbContext
             .ToListAsync(ct);
         foreach (var groupId in manual)
         {
-            await groups.ApplyManualAsync(groupId, [id], add: false, Groups.MembershipCause.ManualRemove, Groups.GroupEngine.Actor(actor.Name), ct);
+            await groups.ApplyManualAsync(groupId, [id], add: false, Groups.MembershipCause.ProfileDeleted, Groups.GroupEngine.Actor(actor.Name), ct);
         }
 
         changes.Publish(ChangeKind.CustomerUpdated, id);

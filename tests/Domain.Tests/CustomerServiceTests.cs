@@ -264,6 +264,8 @@ public sealed class CustomerServiceTests : DatabaseTest
         Assert.Equal((0, 0), (await db.Visits.CountAsync(v => v.CustomerId == zoe), await db.Notes.CountAsync(n => n.CustomerId == zoe)));
         var line = Assert.Single(await db.AuditEntries.Where(a => a.CustomerId == zoe && a.Action.EndsWith(".deleted") && a.RecordType == "profile").ToListAsync());
         Assert.Contains("Zoé", line.Changes ?? line.Summary, StringComparison.Ordinal);
+        Assert.Equal([MembershipCause.ProfileDeleted, MembershipCause.ProfileDeleted], // the ledger says why, for automations
+            await db.GroupMembers.Where(m => m.CustomerId == zoe).OrderBy(m => m.GroupId).Select(m => m.LeaveCause).ToListAsync());
         await Assert.ThrowsAsync<NotFoundException>(() => Db.Customers.DeleteAsync(zoe)); // twice: gone, and said so
     }
 }
