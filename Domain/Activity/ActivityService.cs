@@ -3,6 +3,7 @@ using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.Data;
 using CustomerDirectory.Domain.Staff;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 
 namespace CustomerDirectory.Domain.Activity;
 
@@ -86,8 +87,9 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
         var window = skip + take;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // The totals count the history from before Directory too; the timeline lists the rows alone.
         var counts = await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
-            .Select(c => new { c.VisitCount, c.OrderCount, c.DonationCount })
+            .Select(c => new { VisitCount = c.VisitCount - c.PriorVisitCount, OrderCount = c.OrderCount - c.PriorOrderCount, DonationCount = c.DonationCount - c.PriorDonationCount })
             .SingleOrDefaultAsync(ct)
             ?? throw NotFoundException.Profile();
 
@@ -153,24 +155,65 @@ public sealed class ActivityService(IDbContextFactory<DirectoryDbContext> dbFact
     }
 
     internal static Task<int> RefreshVisitAggregatesAsync(DirectoryDbContext db, int customerId, CancellationToken ct) =>
-        db.Customers.Where(c => c.Id == customerId).ExecuteUpdateAsync(s => s
-            .SetProperty(c => c.VisitCount, c => db.Visits.Count(v => v.CustomerId == c.Id))
-            .SetProperty(c => c.FirstVisitAt, c => db.Visits.Where(v => v.CustomerId == c.Id).Min(v => (DateTime?)v.VisitedAt))
-            .SetProperty(c => c.LastVisitAt, c => db.Visits.Where(v => v.CustomerId == c.Id).Max(v => (DateTime?)v.VisitedAt)), ct);
+        db.Customers.Where(c => c.Id == customerId).ExecuteUpdateAsync(s => VisitTotals(s, db), ct);
 
     internal static Task<int> RefreshOrderAggregatesAsync(DirectoryDbContext db, int customerId, CancellationToken ct) =>
-        db.Customers.Where(c => c.Id == customerId).ExecuteUpdateAsync(s => s
-            .SetProperty(c => c.OrderCount, c => db.Orders.Count(o => o.CustomerId == c.Id))
-            .SetProperty(c => c.TotalSpentMinor, c => db.Orders.Where(o => o.CustomerId == c.Id).Sum(o => o.AmountMinor))
-            .SetProperty(c => c.FirstOrderAt, c => db.Orders.Where(o => o.CustomerId == c.Id).Min(o => (DateTime?)o.OrderedAt))
-            .SetProperty(c => c.LastOrderAt, c => db.Orders.Where(o => o.CustomerId == c.Id).Max(o => (DateTime?)o.OrderedAt)), ct);
+        db.Customers.Where(c => c.Id == customerId).ExecuteUpdateAsync(s => OrderTotals(s, db), ct);
 
     internal static Task<int> RefreshDonationAggregatesAsync(DirectoryDbContext db, int customerId, CancellationToken ct) =>
-        db.Customers.Where(c => c.Id == customerId).ExecuteUpdateAsync(s => s
-            .SetProperty(c => c.DonationCount, c => db.Donations.Count(d => d.CustomerId == c.Id))
-            .SetProperty(c => c.DonationTotalMinor, c => db.Donations.Where(d => d.CustomerId == c.Id).Sum(d => d.AmountMinor))
-            .SetProperty(c => c.FirstDonationAt, c => db.Donations.Where(d => d.CustomerId == c.Id).Min(d => (DateTime?)d.DonatedAt))
-            .SetProperty(c => c.LastDonationAt, c => db.Donations.Where(d => d.CustomerId == c.Id).Max(d => (DateTime?)d.DonatedAt)), ct);
+        db.Customers.Where(c => c.Id == customerId).ExecuteUpdateAsync(s => DonationTotals(s, db), ct);
+
+    /// <summary>
+    /// Recomputes the visit, order and donation totals of these profiles in one statement, after their history from
+    /// before Directory changed (<see cref="Customer.SetPriorActivity"/>), in the caller's transaction.
+    /// </summary>
+    internal static Task<int> RefreshTotalsAsync(DirectoryDbContext db, IReadOnlyCollection<int> customerIds, CancellationToken ct) =>
+        customerIds.Count == 0
+            ? Task.FromResult(0)
+            : db.Customers.Where(c => customerIds.Contains(c.Id)).ExecuteUpdateAsync(s =>
+            {
+                VisitTotals(s, db);
+                OrderTotals(s, db);
+                DonationTotals(s, db);
+            }, ct);
+
+    // Each total is the rows' plus the history from before Directory: counts and sums add up, the last date is the later
+    // of the two and the first the earlier (the prior last visit is the earliest one whose date is known).
+
+    private static void VisitTotals(UpdateSettersBuilder<Customer> s, DirectoryDbContext db) => s
+        .SetProperty(c => c.VisitCount, c => c.PriorVisitCount + db.Visits.Count(v => v.CustomerId == c.Id))
+        .SetProperty(c => c.FirstVisitAt, c => c.PriorLastVisitAt != null
+            && (db.Visits.Where(v => v.CustomerId == c.Id).Min(v => (DateTime?)v.VisitedAt) == null
+                || c.PriorLastVisitAt < db.Visits.Where(v => v.CustomerId == c.Id).Min(v => (DateTime?)v.VisitedAt))
+            ? c.PriorLastVisitAt : db.Visits.Where(v => v.CustomerId == c.Id).Min(v => (DateTime?)v.VisitedAt))
+        .SetProperty(c => c.LastVisitAt, c => c.PriorLastVisitAt != null
+            && (db.Visits.Where(v => v.CustomerId == c.Id).Max(v => (DateTime?)v.VisitedAt) == null
+                || c.PriorLastVisitAt > db.Visits.Where(v => v.CustomerId == c.Id).Max(v => (DateTime?)v.VisitedAt))
+            ? c.PriorLastVisitAt : db.Visits.Where(v => v.CustomerId == c.Id).Max(v => (DateTime?)v.VisitedAt));
+
+    private static void OrderTotals(UpdateSettersBuilder<Customer> s, DirectoryDbContext db) => s
+        .SetProperty(c => c.OrderCount, c => c.PriorOrderCount + db.Orders.Count(o => o.CustomerId == c.Id))
+        .SetProperty(c => c.TotalSpentMinor, c => c.PriorSpentMinor + db.Orders.Where(o => o.CustomerId == c.Id).Sum(o => o.AmountMinor))
+        .SetProperty(c => c.FirstOrderAt, c => c.PriorLastOrderAt != null
+            && (db.Orders.Where(o => o.CustomerId == c.Id).Min(o => (DateTime?)o.OrderedAt) == null
+                || c.PriorLastOrderAt < db.Orders.Where(o => o.CustomerId == c.Id).Min(o => (DateTime?)o.OrderedAt))
+            ? c.PriorLastOrderAt : db.Orders.Where(o => o.CustomerId == c.Id).Min(o => (DateTime?)o.OrderedAt))
+        .SetProperty(c => c.LastOrderAt, c => c.PriorLastOrderAt != null
+            && (db.Orders.Where(o => o.CustomerId == c.Id).Max(o => (DateTime?)o.OrderedAt) == null
+                || c.PriorLastOrderAt > db.Orders.Where(o => o.CustomerId == c.Id).Max(o => (DateTime?)o.OrderedAt))
+            ? c.PriorLastOrderAt : db.Orders.Where(o => o.CustomerId == c.Id).Max(o => (DateTime?)o.OrderedAt));
+
+    private static void DonationTotals(UpdateSettersBuilder<Customer> s, DirectoryDbContext db) => s
+        .SetProperty(c => c.DonationCount, c => c.PriorDonationCount + db.Donations.Count(d => d.CustomerId == c.Id))
+        .SetProperty(c => c.DonationTotalMinor, c => c.PriorDonatedMinor + db.Donations.Where(d => d.CustomerId == c.Id).Sum(d => d.AmountMinor))
+        .SetProperty(c => c.FirstDonationAt, c => c.PriorLastDonationAt != null
+            && (db.Donations.Where(d => d.CustomerId == c.Id).Min(d => (DateTime?)d.DonatedAt) == null
+                || c.PriorLastDonationAt < db.Donations.Where(d => d.CustomerId == c.Id).Min(d => (DateTime?)d.DonatedAt))
+            ? c.PriorLastDonationAt : db.Donations.Where(d => d.CustomerId == c.Id).Min(d => (DateTime?)d.DonatedAt))
+        .SetProperty(c => c.LastDonationAt, c => c.PriorLastDonationAt != null
+            && (db.Donations.Where(d => d.CustomerId == c.Id).Max(d => (DateTime?)d.DonatedAt) == null
+                || c.PriorLastDonationAt > db.Donations.Where(d => d.CustomerId == c.Id).Max(d => (DateTime?)d.DonatedAt))
+            ? c.PriorLastDonationAt : db.Donations.Where(d => d.CustomerId == c.Id).Max(d => (DateTime?)d.DonatedAt));
 
     internal static Task<int> RefreshMembershipAggregatesAsync(DirectoryDbContext db, int customerId, CancellationToken ct) =>
         db.Customers.Where(c => c.Id == customerId).ExecuteUpdateAsync(s => s

@@ -1,3 +1,4 @@
+using CustomerDirectory.Domain.Activity;
 using CustomerDirectory.Domain.Consent;
 
 namespace CustomerDirectory.Domain.Customers;
@@ -92,6 +93,28 @@ public sealed class Customer
 
     public int ActiveMembershipCount { get; private set; }
 
+    // History from before Directory (imported totals; see PriorActivity): part of the profile as imported, so a change
+    // moves the version; ActivityService adds it to the aggregates above.
+
+    public int PriorVisitCount { get; private set; }
+
+    public DateTime? PriorLastVisitAt { get; private set; }
+
+    public int PriorOrderCount { get; private set; }
+
+    public long PriorSpentMinor { get; private set; }
+
+    public DateTime? PriorLastOrderAt { get; private set; }
+
+    public int PriorDonationCount { get; private set; }
+
+    public long PriorDonatedMinor { get; private set; }
+
+    public DateTime? PriorLastDonationAt { get; private set; }
+
+    public PriorActivity Prior => new(PriorVisitCount, PriorLastVisitAt, PriorOrderCount, PriorSpentMinor, PriorLastOrderAt,
+        PriorDonationCount, PriorDonatedMinor, PriorLastDonationAt);
+
     // Loyalty programme: one place per person, kept on the profile.
 
     public bool LoyaltyEnrolled { get; private set; }
@@ -182,6 +205,44 @@ public sealed class Customer
 
         LoyaltyPoints = (int)next;
     }
+
+    /// <summary>
+    /// Replaces the history from before Directory; returns false when it is already that. The caller recomputes the
+    /// totals in the same transaction (<see cref="ActivityService.RefreshTotalsAsync"/>): they also count the rows.
+    /// </summary>
+    public bool SetPriorActivity(PriorActivity prior)
+    {
+        prior = Checked(prior);
+        if (prior == Prior)
+        {
+            return false;
+        }
+
+        SetPrior(prior);
+        Version++;
+        return true;
+    }
+
+    /// <summary>A new profile's history from before Directory, and its totals with it (it has no activity rows yet).</summary>
+    public void StartWithPriorActivity(PriorActivity prior)
+    {
+        prior = Checked(prior);
+        SetPrior(prior);
+        (VisitCount, FirstVisitAt, LastVisitAt) = (prior.Visits, prior.LastVisitAt, prior.LastVisitAt);
+        (OrderCount, TotalSpentMinor, FirstOrderAt, LastOrderAt) = (prior.Orders, prior.SpentMinor, prior.LastOrderAt, prior.LastOrderAt);
+        (DonationCount, DonationTotalMinor, FirstDonationAt, LastDonationAt) = (prior.Donations, prior.DonatedMinor, prior.LastDonationAt, prior.LastDonationAt);
+    }
+
+    private static PriorActivity Checked(PriorActivity prior)
+    {
+        ArgumentNullException.ThrowIfNull(prior);
+        prior = prior.Normalized();
+        return prior.Error() is { } error ? throw new DomainException(error, nameof(Prior)) : prior;
+    }
+
+    private void SetPrior(PriorActivity p) =>
+        (PriorVisitCount, PriorLastVisitAt, PriorOrderCount, PriorSpentMinor, PriorLastOrderAt, PriorDonationCount, PriorDonatedMinor, PriorLastDonationAt) =
+        (p.Visits, p.LastVisitAt, p.Orders, p.SpentMinor, p.LastOrderAt, p.Donations, p.DonatedMinor, p.LastDonationAt);
 
     /// <summary>Records a consent change; returns false when the status is already that.</summary>
     public bool SetConsent(ConsentChannel channel, ConsentStatus status, ConsentOrigin origin, string? changedBy, DateTime nowUtc)

@@ -36,7 +36,7 @@ public sealed record CustomerDetails(
     };
 }
 
-/// <summary>The activity aggregates, as the profile's summary shows them.</summary>
+/// <summary>The activity aggregates, as the profile's summary shows them; <see cref="Prior"/>: what of them is history from before Directory.</summary>
 public sealed record CustomerEngagement(
     int VisitCount,
     DateTime? FirstVisitAt,
@@ -49,7 +49,8 @@ public sealed record CustomerEngagement(
     long DonationTotalMinor = 0,
     DateTime? LastDonationAt = null,
     int ActiveMembershipCount = 0,
-    int? LoyaltyPoints = null)
+    int? LoyaltyPoints = null,
+    Activity.PriorActivity? Prior = null)
 {
     /// <summary>Derived from the two stored aggregates, so it cannot disagree with them.</summary>
     public long? AverageOrderMinor => OrderCount == 0 ? null : (long)Math.Round((decimal)TotalSpentMinor / OrderCount, MidpointRounding.AwayFromZero);

@@ -160,7 +160,9 @@ public sealed partial class CustomerService(IDbContextFactory<DirectoryDbContext
                 c.AddressLine, c.PostalCode, c.City, c.Country, c.Birthday, c.Source, c.HasAccount, c.PhotoUploaded,
                 c.CreatedAt, c.UpdatedAt, c.Version,
                 new CustomerEngagement(c.VisitCount, c.FirstVisitAt, c.LastVisitAt, c.OrderCount, c.TotalSpentMinor, c.FirstOrderAt, c.LastOrderAt,
-                    c.DonationCount, c.DonationTotalMinor, c.LastDonationAt, c.ActiveMembershipCount, c.LoyaltyEnrolled ? c.LoyaltyPoints : null)))
+                    c.DonationCount, c.DonationTotalMinor, c.LastDonationAt, c.ActiveMembershipCount, c.LoyaltyEnrolled ? c.LoyaltyPoints : null,
+                    new Activity.PriorActivity(c.PriorVisitCount, c.PriorLastVisitAt, c.PriorOrderCount, c.PriorSpentMinor, c.PriorLastOrderAt,
+                        c.PriorDonationCount, c.PriorDonatedMinor, c.PriorLastDonationAt))))
             .SingleOrDefaultAsync(ct)
             ?? throw NotFoundException.Profile();
         return fields.Mask(details);

@@ -86,6 +86,7 @@ public sealed record FieldAccess(bool Contact, bool Financials)
             {
                 OrderCount = 0, TotalSpentMinor = 0, FirstOrderAt = null, LastOrderAt = null, DonationCount = 0, DonationTotalMinor = 0,
                 LastDonationAt = null,
+                Prior = masked.Engagement.Prior is not { } prior ? null : prior with { Orders = 0, SpentMinor = 0, LastOrderAt = null, Donations = 0, DonatedMinor = 0, LastDonationAt = null },
             },
         };
     }

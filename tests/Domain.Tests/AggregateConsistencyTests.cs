@@ -25,11 +25,20 @@ public sealed class AggregateConsistencyTests : DatabaseTest
             customers.Add(await Db.AddAsync(ACustomer()));
         }
 
+        // Half of them come with history from before Directory (as an import gives it), set before and during the run.
+        await SetPriorAsync(customers[0], new PriorActivity(12, now.AddYears(-2), 5, 30_000, now.AddDays(-3), 2, 5_000, now.AddYears(-3)));
+        await SetPriorAsync(customers[1], new PriorActivity(Visits: 3, LastVisitAt: now.AddMinutes(-1)));
+
         for (var round = 0; round < 40; round++)
         {
             // A burst of concurrent operations, as several tills and the back office would produce.
             var burst = Enumerable.Range(0, random.Next(1, 8)).Select(_ => NextOperation(random, activity, customers, now)).ToList();
             await Task.WhenAll(burst.Select(op => Task.Run(op)));
+            if (round == 20)
+            {
+                await SetPriorAsync(customers[2], new PriorActivity(Orders: 1, SpentMinor: 999, LastOrderAt: now.AddDays(-400), Donations: 4, DonatedMinor: 100));
+                await SetPriorAsync(customers[1], PriorActivity.None);
+            }
         }
 
         await using var db = Db.NewContext();
@@ -44,20 +53,37 @@ public sealed class AggregateConsistencyTests : DatabaseTest
             var v = visits.Where(x => x.CustomerId == id).ToList();
             var o = orders.Where(x => x.CustomerId == id).ToList();
             var c = stored[id];
-            Assert.Equal(v.Count, c.VisitCount);
-            Assert.Equal(v.Count == 0 ? null : v.Min(x => x.VisitedAt), c.FirstVisitAt);
-            Assert.Equal(v.Count == 0 ? null : v.Max(x => x.VisitedAt), c.LastVisitAt);
-            Assert.Equal(o.Count, c.OrderCount);
-            Assert.Equal(o.Sum(x => x.AmountMinor), c.TotalSpentMinor);
-            Assert.Equal(o.Count == 0 ? null : o.Min(x => x.OrderedAt), c.FirstOrderAt);
-            Assert.Equal(o.Count == 0 ? null : o.Max(x => x.OrderedAt), c.LastOrderAt);
+            var p = c.Prior; // counted in, as the later or earlier of the dates
+            Assert.Equal(p.Visits + v.Count, c.VisitCount);
+            Assert.Equal(Earliest(p.LastVisitAt, v.Select(x => x.VisitedAt)), c.FirstVisitAt);
+            Assert.Equal(Latest(p.LastVisitAt, v.Select(x => x.VisitedAt)), c.LastVisitAt);
+            Assert.Equal(p.Orders + o.Count, c.OrderCount);
+            Assert.Equal(p.SpentMinor + o.Sum(x => x.AmountMinor), c.TotalSpentMinor);
+            Assert.Equal(Earliest(p.LastOrderAt, o.Select(x => x.OrderedAt)), c.FirstOrderAt);
+            Assert.Equal(Latest(p.LastOrderAt, o.Select(x => x.OrderedAt)), c.LastOrderAt);
             var d = donations.Where(x => x.CustomerId == id).ToList();
-            Assert.Equal(d.Count, c.DonationCount);
-            Assert.Equal(d.Sum(x => x.AmountMinor), c.DonationTotalMinor);
-            Assert.Equal(d.Count == 0 ? null : d.Min(x => x.DonatedAt), c.FirstDonationAt);
-            Assert.Equal(d.Count == 0 ? null : d.Max(x => x.DonatedAt), c.LastDonationAt);
+            Assert.Equal(p.Donations + d.Count, c.DonationCount);
+            Assert.Equal(p.DonatedMinor + d.Sum(x => x.AmountMinor), c.DonationTotalMinor);
+            Assert.Equal(Earliest(p.LastDonationAt, d.Select(x => x.DonatedAt)), c.FirstDonationAt);
+            Assert.Equal(Latest(p.LastDonationAt, d.Select(x => x.DonatedAt)), c.LastDonationAt);
             Assert.Equal(memberships.Count(x => x.CustomerId == id && x.Status == MembershipStatus.Active), c.ActiveMembershipCount);
         }
+    }
+
+    private static DateTime? Earliest(DateTime? prior, IEnumerable<DateTime> rows) => rows.Select(r => (DateTime?)r).Append(prior).Min();
+
+    private static DateTime? Latest(DateTime? prior, IEnumerable<DateTime> rows) => rows.Select(r => (DateTime?)r).Append(prior).Max();
+
+    /// <summary>Replaces a profile's history from before Directory and recounts its totals, as an import (or its undo) does.</summary>
+    private async Task SetPriorAsync(int id, PriorActivity prior)
+    {
+        await using var db = Db.NewContext();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var customer = await db.Customers.SingleAsync(c => c.Id == id);
+        Assert.True(customer.SetPriorActivity(prior));
+        await db.SaveChangesAsync();
+        await ActivityService.RefreshTotalsAsync(db, [id], default);
+        await transaction.CommitAsync();
     }
 
     private Func<Task> NextOperation(Random random, ActivityService activity, List<int> customers, DateTime now)

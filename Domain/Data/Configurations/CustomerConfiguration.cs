@@ -25,6 +25,7 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         builder.Property(c => c.Source).HasConversion<string>().HasMaxLength(16);
         builder.Property(c => c.Version).IsConcurrencyToken();
         builder.Ignore(c => c.AcceptsMarketingEmail);
+        builder.Ignore(c => c.Prior);
         builder.ComplexProperty(c => c.EmailConsent, Consent);
         builder.ComplexProperty(c => c.SmsConsent, Consent);
 

@@ -2,7 +2,10 @@ using CustomerDirectory.Domain.Transfer.Csv;
 
 namespace CustomerDirectory.Domain.Transfer.Import;
 
-/// <summary>Where a column's values go. Anything not listed (ids, totals, creation dates) can never be written by an import.</summary>
+/// <summary>
+/// Where a column's values go. Anything not listed (ids, creation dates, the totals Directory counts) can never be written
+/// by an import; a customer's history from before Directory only through the <c>…Before</c> targets, chosen by hand.
+/// </summary>
 public enum ImportTarget
 {
     Ignore,
@@ -24,6 +27,18 @@ public enum ImportTarget
     EmailConsent,
     SmsConsent,
     CustomField,
+
+    // History from before Directory (Activity.PriorActivity), counted in the profile's totals. Only ever mapped by hand:
+    // no header is taken for one of these, so a "Total spent" column is never written unless the merchant says so.
+
+    VisitsBefore,
+    LastVisitBefore,
+    OrdersBefore,
+    SpentBefore,
+    LastOrderBefore,
+    DonationsBefore,
+    DonatedBefore,
+    LastDonationBefore,
 }
 
 /// <summary>A column of the file and where it goes (<see cref="CustomFieldId"/> for <see cref="ImportTarget.CustomField"/>).</summary>
@@ -143,6 +158,9 @@ public sealed record ImportBefore
     public ImportConsent? EmailConsent { get; init; }
 
     public ImportConsent? SmsConsent { get; init; }
+
+    /// <summary>The history from before Directory the profile had, when the import changed it.</summary>
+    public Activity.PriorActivity? Prior { get; init; }
 }
 
 public sealed record ImportFieldValue(bool? Flag, int? OptionId, string? Text, double? Number, DateOnly? Date);

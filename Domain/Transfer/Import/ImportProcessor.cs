@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CustomerDirectory.Domain.Activity;
 using CustomerDirectory.Domain.Consent;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.CustomFields;
@@ -37,11 +38,11 @@ internal sealed class ImportProcessor
     private int _nextPlaceholder = -1;
 
     public ImportProcessor(ImportSettings settings, IReadOnlyList<CustomField> fields, IReadOnlyList<string> header, ProfileColumns columns, DirectoryKeys keys,
-        IReadOnlyList<Tag> tags, bool dryRun, DateTime nowUtc, string actorName)
+        IReadOnlyList<Tag> tags, MerchantOptions merchant, bool dryRun, DateTime nowUtc, string actorName)
     {
         _settings = settings;
         _fields = fields;
-        _reader = new ImportRowReader(settings, header, fields, tags);
+        _reader = new ImportRowReader(settings, header, fields, tags, merchant, nowUtc);
         _columns = columns;
         _keys = keys;
         _tagIds = tags.ToDictionary(t => t.NameKey, t => t.Id, StringComparer.Ordinal);
@@ -156,6 +157,9 @@ internal sealed class ImportProcessor
 
         public ImportConsent? SmsConsent { get; set; }
 
+        /// <summary>The history from before Directory as read, when the import changes it (the totals are then recounted).</summary>
+        public PriorActivity? Prior { get; set; }
+
         public bool Changed { get; set; }
 
         /// <summary>The rows that matched an existing profile, and whether each was counted as an update.</summary>
@@ -242,13 +246,19 @@ internal sealed class ImportProcessor
     private void Create(Batch batch, ImportRow row, int runId)
     {
         var input = row.ToInput(null, blanksErase: true);
-        if (Problem(input, row) is { } problem)
+        var prior = row.ToPrior(null, blanksErase: true);
+        if (Problem(input, prior, row) is { } problem)
         {
             Reject(batch, row.Line, row.Raw, problem, runId);
             return;
         }
 
         var customer = Customer.Create(input, _now, CustomerSource.Imported);
+        if (prior is not null)
+        {
+            customer.StartWithPriorActivity(prior);
+        }
+
         if (row.EmailConsent == true)
         {
             customer.SetConsent(ConsentChannel.Email, ConsentStatus.Subscribed, ConsentOrigin.Imported, _actor, _now);
@@ -297,7 +307,8 @@ internal sealed class ImportProcessor
         }
 
         var input = row.ToInput(customer, _settings.BlanksErase);
-        if (Problem(input, row) is { } problem)
+        var prior = row.ToPrior(customer.Prior, _settings.BlanksErase);
+        if (Problem(input, prior, row) is { } problem)
         {
             Reject(batch, row.Line, row.Raw, problem, runId);
             return;
@@ -335,6 +346,22 @@ internal sealed class ImportProcessor
 
             _keys.Remove(id, oldEmail, oldPhone);
             _keys.Add(id, customer.EmailKey, customer.PhoneKey);
+        }
+
+        var priorBefore = customer.Prior;
+        if (prior is not null && prior.Normalized() != priorBefore)
+        {
+            if (id < 0)
+            {
+                customer.StartWithPriorActivity(prior); // created by an earlier line of this batch: not written yet
+            }
+            else
+            {
+                customer.SetPriorActivity(prior);
+                touch.Prior ??= priorBefore;
+            }
+
+            touch.Changed = true;
         }
 
         touch.Changed |= Consent(customer, ConsentChannel.Email, row.EmailConsent, touch);
@@ -425,9 +452,14 @@ internal sealed class ImportProcessor
     }
 
     /// <summary>Why the profile the row gives cannot be saved, or null.</summary>
-    private static string? Problem(CustomerInput input, ImportRow row)
+    private static string? Problem(CustomerInput input, PriorActivity? prior, ImportRow row)
     {
         var errors = input.Errors().Select(e => e.Message).ToList();
+        if (prior?.Normalized().Error() is { } history)
+        {
+            errors.Add(history);
+        }
+
         if (row.EmailConsent == true && ContactRules.Clean(input.Email) is null)
         {
             errors.Add("Email consent is yes, but there is no email address.");
@@ -544,6 +576,7 @@ internal sealed class ImportProcessor
 
         // Existing profiles: what changed since they were read, where nobody else changed them meanwhile.
         var changed = new List<int>(ids.Values);
+        var recount = new List<int>();
         foreach (var (id, touch) in batch.Touched.Where(t => t.Key > 0))
         {
             var customer = batch.Existing[id];
@@ -571,7 +604,14 @@ internal sealed class ImportProcessor
             {
                 changed.Add(id);
             }
+
+            if (touch.Prior is not null)
+            {
+                recount.Add(id);
+            }
         }
+
+        await ActivityService.RefreshTotalsAsync(db, recount, ct);
 
         foreach (var id in batch.Matched)
         {
@@ -593,6 +633,7 @@ internal sealed class ImportProcessor
                     CustomValues = touched.ValuesBefore.Count > 0 ? touched.ValuesBefore : null,
                     EmailConsent = touched.EmailConsent,
                     SmsConsent = touched.SmsConsent,
+                    Prior = touched.Prior,
                 }),
             });
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomerDirectory.Domain.Activity;
 using CustomerDirectory.Domain.Customers;
 using CustomerDirectory.Domain.CustomFields;
 using CustomerDirectory.Domain.Tags;
@@ -30,9 +31,38 @@ internal sealed class ImportRow
     /// <summary>Custom field id → its values for this row (an empty list: a blank cell).</summary>
     public Dictionary<int, List<ImportFieldValue>> Custom { get; } = [];
 
+    /// <summary>Counts and amounts (minor units) from before Directory by target; present only when a column maps there (null: blank).</summary>
+    public Dictionary<ImportTarget, long?> PriorNumbers { get; } = [];
+
+    /// <summary>Last dates from before Directory by target, as UTC; present only when a column maps there (null: blank).</summary>
+    public Dictionary<ImportTarget, DateTime?> PriorDates { get; } = [];
+
     public string? EmailKey => Text.TryGetValue(ImportTarget.Email, out var email) ? ContactRules.NormalizeEmail(email) : null;
 
     public string? PhoneKey => Text.TryGetValue(ImportTarget.Phone, out var phone) ? ContactRules.PhoneKey(phone) : null;
+
+    /// <summary>
+    /// The history from before Directory this row gives on its own (a new profile), or over <paramref name="existing"/>
+    /// (an update: a blank cell leaves its value unless blanks erase); null when no column maps to it.
+    /// </summary>
+    public PriorActivity? ToPrior(PriorActivity? existing, bool blanksErase)
+    {
+        if (PriorNumbers.Count == 0 && PriorDates.Count == 0)
+        {
+            return null;
+        }
+
+        long Number(ImportTarget target, long current) =>
+            PriorNumbers.TryGetValue(target, out var value) && (value is not null || blanksErase || existing is null) ? value ?? 0 : current;
+        DateTime? Date(ImportTarget target, DateTime? current) =>
+            PriorDates.TryGetValue(target, out var value) && (value is not null || blanksErase || existing is null) ? value : current;
+
+        var e = existing ?? PriorActivity.None;
+        return new PriorActivity(
+            (int)Number(ImportTarget.VisitsBefore, e.Visits), Date(ImportTarget.LastVisitBefore, e.LastVisitAt),
+            (int)Number(ImportTarget.OrdersBefore, e.Orders), Number(ImportTarget.SpentBefore, e.SpentMinor), Date(ImportTarget.LastOrderBefore, e.LastOrderAt),
+            (int)Number(ImportTarget.DonationsBefore, e.Donations), Number(ImportTarget.DonatedBefore, e.DonatedMinor), Date(ImportTarget.LastDonationBefore, e.LastDonationAt));
+    }
 
     /// <summary>The profile form this row gives on its own (a new profile), or over <paramref name="existing"/> (an update).</summary>
     public CustomerInput ToInput(Customer? existing, bool blanksErase)
@@ -69,11 +99,17 @@ internal sealed class ImportRowReader
     private readonly Func<string, bool> _isTag;
     private readonly int _longestJoinedTag;
     private readonly Dictionary<int, int> _longestJoinedOption;
+    private readonly MerchantOptions _merchant;
+    private readonly DateTime _now;
 
-    // The existing tags, so that a tag cell keeps a name with a comma whole (SplitList).
-    public ImportRowReader(ImportSettings settings, IReadOnlyList<string> header, IEnumerable<CustomField> fields, IReadOnlyCollection<Tag> tags)
+    // The existing tags, so that a tag cell keeps a name with a comma whole (SplitList); the merchant's clock, for dates of
+    // activity (a day starts at their midnight) and now, which no activity can be after.
+    public ImportRowReader(ImportSettings settings, IReadOnlyList<string> header, IEnumerable<CustomField> fields, IReadOnlyCollection<Tag> tags,
+        MerchantOptions merchant, DateTime nowUtc)
     {
         _settings = settings;
+        _merchant = merchant;
+        _now = nowUtc;
         _header = header;
         _fields = fields.ToDictionary(f => f.Id);
         var tagKeys = tags.Select(t => t.NameKey).ToHashSet(StringComparer.Ordinal);
@@ -154,6 +190,25 @@ internal sealed class ImportRowReader
                 }
 
                 return yes.Error;
+            case ImportTarget.VisitsBefore or ImportTarget.OrdersBefore or ImportTarget.DonationsBefore:
+                var count = CsvValues.ParseCount(cell);
+                row.PriorNumbers[column.Target] = count.Value;
+                return count.Error;
+            case ImportTarget.SpentBefore or ImportTarget.DonatedBefore:
+                var amount = CsvValues.ParseMoneyMinor(cell);
+                row.PriorNumbers[column.Target] = amount.Value;
+                return amount.Value < 0 ? "an amount spent or donated cannot be negative." : amount.Error;
+            case ImportTarget.LastVisitBefore or ImportTarget.LastOrderBefore or ImportTarget.LastDonationBefore:
+                var day = CsvValues.ParseDate(cell, _settings.DateOrder);
+                var at = day.Value is { } d ? _merchant.ToUtc(d.ToDateTime(TimeOnly.MinValue)) : (DateTime?)null;
+                row.PriorDates[column.Target] = at;
+                var what = column.Target switch
+                {
+                    ImportTarget.LastVisitBefore => "last visit",
+                    ImportTarget.LastOrderBefore => "last order",
+                    _ => "last donation",
+                };
+                return day.Error ?? (at is null ? null : ActivityRules.WhenError(what, at, _now));
             case ImportTarget.CustomField when column.CustomFieldId is { } fieldId && _fields.TryGetValue(fieldId, out var field):
                 var (values, error) = ReadCustom(field, cell);
                 row.Custom[fieldId] = values;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CustomerDirectory.Domain.Activity;
 using CustomerDirectory.Domain.Audit;
 using CustomerDirectory.Domain.Changes;
 using CustomerDirectory.Domain.Consent;
@@ -101,6 +102,7 @@ public sealed partial class ImportService
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var deleted = new List<int>();
             var touched = new List<int>();
+            var recount = new List<int>();
             foreach (var (customerId, changesOfOne) in entries)
             {
                 if (!customers.TryGetValue(customerId, out var customer))
@@ -119,7 +121,7 @@ public sealed partial class ImportService
                     : null;
                 if (why is null && !effective.Any(c => c.Created))
                 {
-                    why = await RestoreAsync(db, customer, effective, now, ct);
+                    why = await RestoreAsync(db, customer, effective, now, recount, ct);
                 }
 
                 if (why is not null)
@@ -148,6 +150,7 @@ public sealed partial class ImportService
             }
 
             await db.SaveChangesAsync(ct);
+            await ActivityService.RefreshTotalsAsync(db, recount, ct);
             if (deleted.Count > 0)
             {
                 await db.Customers.Where(c => deleted.Contains(c.Id)).ExecuteDeleteAsync(ct);
@@ -189,8 +192,11 @@ public sealed partial class ImportService
         return busy;
     }
 
-    /// <summary>Puts back what the import replaced, newest first; null when done, else why it could not be.</summary>
-    private static async Task<string?> RestoreAsync(DirectoryDbContext db, Customer customer, List<ImportChange> changesOfOne, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// Puts back what the import replaced, newest first; null when done, else why it could not be. A profile whose history
+    /// from before Directory comes back is added to <paramref name="recount"/>: its totals are recomputed once saved.
+    /// </summary>
+    private static async Task<string?> RestoreAsync(DirectoryDbContext db, Customer customer, List<ImportChange> changesOfOne, DateTime now, List<int> recount, CancellationToken ct)
     {
         var befores = changesOfOne.Where(c => c.BeforeJson is not null).OrderByDescending(c => c.Id)
             .Select(c => JsonSerializer.Deserialize<ImportBefore>(c.BeforeJson!, Json)!).ToList();
@@ -258,6 +264,11 @@ public sealed partial class ImportService
                     CustomerId = customer.Id, FieldId = field, Flag = r.Flag, OptionId = r.OptionId, Text = r.Text, Number = r.Number, Date = r.Date,
                 }));
             }
+        }
+
+        if (befores.LastOrDefault(b => b.Prior is not null)?.Prior is { } prior && customer.SetPriorActivity(prior))
+        {
+            recount.Add(customer.Id);
         }
 
         if (befores.LastOrDefault(b => b.EmailConsent is not null)?.EmailConsent is { } email)

@@ -22,6 +22,7 @@ public sealed partial class ImportService(
     IDbContextFactory<DirectoryDbContext> dbFactory,
     StorageOptions storage,
     TimeProvider clock,
+    MerchantOptions merchant,
     ChangeFeed changes,
     GroupEngine groups,
     StaffAccess access,
@@ -502,7 +503,7 @@ public sealed partial class ImportService(
         var fields = await db.CustomFields.AsNoTracking().Include(f => f.Options).ToListAsync(ct);
         var keys = await DirectoryKeys.LoadAsync(db, ct);
         var tags = await db.Tags.AsNoTracking().ToListAsync(ct);
-        return new ImportProcessor(settings, fields, header, new ProfileColumns(db.Model), keys, tags, dryRun, clock.GetUtcNow().UtcDateTime, actorName);
+        return new ImportProcessor(settings, fields, header, new ProfileColumns(db.Model), keys, tags, merchant, dryRun, clock.GetUtcNow().UtcDateTime, actorName);
     }
 
     /// <summary>Refuses settings that cannot work, before anything is read or written.</summary>
@@ -541,6 +542,12 @@ public sealed partial class ImportService(
             throw new DomainException("Map at least a name, an email or a phone column: without them no row can become or find a profile.");
         }
 
+        if (targets.Any(IsFinancial))
+        {
+            // Orders, amounts and donations are financials: whoever may not see them may not write them either.
+            await access.RequireAsync(Permission.ViewFinancials, ct, nameof(StartAsync));
+        }
+
         var fieldIds = used.Where(c => c.Target == ImportTarget.CustomField).Select(c => c.CustomFieldId ?? 0).ToList();
         var known = await db.CustomFields.Where(f => fieldIds.Contains(f.Id)).Select(f => f.Id).ToListAsync(ct);
         if (fieldIds.Except(known).Any())
@@ -561,6 +568,13 @@ public sealed partial class ImportService(
         }
     }
 
+    /// <summary>A customer's history from before Directory: offered apart in the mapping, never suggested from a header.</summary>
+    public static bool IsHistory(ImportTarget target) => target is ImportTarget.VisitsBefore or ImportTarget.LastVisitBefore || IsFinancial(target);
+
+    /// <summary>Orders and donations from before Directory: financials, mapped only by someone who may view them.</summary>
+    public static bool IsFinancial(ImportTarget target) => target is ImportTarget.OrdersBefore or ImportTarget.SpentBefore or ImportTarget.LastOrderBefore
+        or ImportTarget.DonationsBefore or ImportTarget.DonatedBefore or ImportTarget.LastDonationBefore;
+
     public static string Describe(ImportTarget target) => target switch
     {
         ImportTarget.Ignore => "Don't import",
@@ -578,6 +592,14 @@ public sealed partial class ImportService(
         ImportTarget.EmailConsent => "Email marketing consent",
         ImportTarget.SmsConsent => "SMS marketing consent",
         ImportTarget.CustomField => "Custom field",
+        ImportTarget.VisitsBefore => "Number of visits before Directory",
+        ImportTarget.LastVisitBefore => "Last visit before Directory",
+        ImportTarget.OrdersBefore => "Number of orders before Directory",
+        ImportTarget.SpentBefore => "Amount spent before Directory",
+        ImportTarget.LastOrderBefore => "Last order before Directory",
+        ImportTarget.DonationsBefore => "Number of donations before Directory",
+        ImportTarget.DonatedBefore => "Amount donated before Directory",
+        ImportTarget.LastDonationBefore => "Last donation before Directory",
         _ => target.ToString(),
     };
 

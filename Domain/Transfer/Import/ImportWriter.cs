@@ -109,6 +109,14 @@ internal sealed class ImportWriter : IDisposable
         Add("EmailConsent.Status", customer.EmailConsent.Status == Consent.ConsentStatus.NeverAsked ? null : customer.EmailConsent.Status);
         Add("SmsConsent.Status", customer.SmsConsent.Status == Consent.ConsentStatus.NeverAsked ? null : customer.SmsConsent.Status);
         Add("Tags", tags.Count == 0 ? null : string.Join(", ", tags));
+        Add(nameof(customer.PriorVisitCount), customer.PriorVisitCount == 0 ? null : customer.PriorVisitCount);
+        Add(nameof(customer.PriorLastVisitAt), customer.PriorLastVisitAt);
+        Add(nameof(customer.PriorOrderCount), customer.PriorOrderCount == 0 ? null : customer.PriorOrderCount);
+        Add(nameof(customer.PriorSpentMinor), customer.PriorSpentMinor == 0 ? null : customer.PriorSpentMinor);
+        Add(nameof(customer.PriorLastOrderAt), customer.PriorLastOrderAt);
+        Add(nameof(customer.PriorDonationCount), customer.PriorDonationCount == 0 ? null : customer.PriorDonationCount);
+        Add(nameof(customer.PriorDonatedMinor), customer.PriorDonatedMinor == 0 ? null : customer.PriorDonatedMinor);
+        Add(nameof(customer.PriorLastDonationAt), customer.PriorLastDonationAt);
         var id2 = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Audit(AuditLog.Entry(nowUtc, _actor, "profile.created", $"Created profile “{name}” (import of {_fileName})", "profile", id2, id, changes));
         return id;

@@ -763,6 +763,30 @@ namespace CustomerDirectory.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("PriorDonatedMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PriorDonationCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("PriorLastDonationAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PriorLastOrderAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PriorLastVisitAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PriorOrderCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PriorSpentMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PriorVisitCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SearchText")
                         .IsRequired()
                         .HasMaxLength(456)

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerDirectory.Domain.Tests.Transfer.Import;
 
-public sealed class ImportServiceTests : DatabaseTest
+public sealed partial class ImportServiceTests : DatabaseTest
 {
     private ImportService Imports => Db.Get<ImportService>();
 
