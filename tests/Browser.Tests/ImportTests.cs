@@ -129,6 +129,37 @@ public sealed partial class ImportTests(ITestOutputHelper output) : BrowserSessi
     }
 
     [Fact]
+    public async Task HistoryFromBeforeDirectory_IsNeverMappedUnasked_AndOnceMappedTheProfileCountsIt()
+    {
+        var page = await SignedInPageAsync();
+        await page.GotoAsync("customers/import");
+        await WaitForInteractiveAsync(page);
+        var csv = Encoding.UTF8.GetBytes("Name,Email,Visits,Total spent\nAda Lovelace,ada@example.com,12,\"300,00 €\"\n");
+        await page.GetByTestId("upload-file").SetInputFilesAsync(new FilePayload { Name = "old-till.csv", MimeType = "text/csv", Buffer = csv });
+        await page.GetByTestId("upload").ClickAsync();
+        await page.WaitForURLAsync(MappingUrl());
+        await WaitForInteractiveAsync(page);
+
+        // The totals columns are left out until the merchant says where they go.
+        var targets = page.GetByTestId("column-target");
+        await Expect(targets.Nth(2)).ToHaveValueAsync("Ignore");
+        await Expect(targets.Nth(3)).ToHaveValueAsync("Ignore");
+        await targets.Nth(2).SelectOptionAsync("VisitsBefore");
+        await targets.Nth(3).SelectOptionAsync("SpentBefore");
+        await page.GetByTestId("preview").ClickAsync();
+        await Expect(Tile(page, "preview-create")).ToHaveTextAsync("1");
+        await page.GetByTestId("start-import").ClickAsync();
+        await Expect(page.GetByTestId("import-run-panel").GetByTestId("import-status")).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 60_000 });
+
+        await page.GotoAsync("/customers");
+        await WaitForInteractiveAsync(page);
+        await page.Locator("tr.rz-data-row a.customer-link", new() { HasTextString = "Ada Lovelace" }).ClickAsync();
+        await Expect(page.GetByTestId("visit-count")).ToHaveTextAsync("12");
+        await Expect(page.GetByTestId("total-spent")).ToHaveTextAsync("€300.00");
+        await Expect(page.GetByTestId("prior-activity")).ToHaveTextAsync("Includes history from before Directory: 12 visits; 1 order (€300.00).");
+    }
+
+    [Fact]
     public async Task AnUploadTheServerRefuses_ComesBackToTheFormWithTheReason()
     {
         var page = await SignedInPageAsync();

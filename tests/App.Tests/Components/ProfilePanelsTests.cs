@@ -98,6 +98,21 @@ public sealed class ProfilePanelsTests : ComponentTestContext
     }
 
     [Fact]
+    public void EngagementSummary_SaysWhatOfTheTotalsIsHistoryFromBeforeDirectory_AndNothingWithoutIt()
+    {
+        var lastVisit = new DateTime(2025, 5, 3, 12, 0, 0, DateTimeKind.Utc);
+        var prior = new PriorActivity(Visits: 12, LastVisitAt: lastVisit, Orders: 1, SpentMinor: 30_000);
+        var cut = Render<EngagementSummary>(ps => ps.Add(p => p.Engagement,
+            new CustomerEngagement(VisitCount: 13, FirstVisitAt: lastVisit, LastVisitAt: DateTime.UtcNow, OrderCount: 1, TotalSpentMinor: 30_000, FirstOrderAt: null, LastOrderAt: null, Prior: prior)));
+
+        Assert.Equal("13", cut.Find("[data-testid=visit-count]").TextContent);
+        Assert.Equal("Includes history from before Directory: 12 visits, the last on 3 May 2025; 1 order (€300.00).", cut.Find("[data-testid=prior-activity]").TextContent);
+
+        cut.Render(ps => ps.Add(p => p.Engagement, new CustomerEngagement(1, null, null, 0, 0, null, null, Prior: PriorActivity.None)));
+        Assert.Empty(cut.FindAll("[data-testid=prior-activity]"));
+    }
+
+    [Fact]
     public async Task Timeline_ListsWhatWasRecorded_NewestFirst()
     {
         var id = await AddCustomerAsync("Anne", "Petit");
