@@ -25,7 +25,10 @@ public static class DomainServiceCollectionExtensions
     {
         var storage = StorageOptions.From(configuration);
         services.AddSingleton(storage);
-        services.AddSingleton(MerchantOptions.From(configuration));
+        var merchant = MerchantOptions.From(configuration);
+        services.AddSingleton(merchant);
+        // One country per process: the phone keys every profile is stored and matched by depend on it (DatabaseMigrator re-keys).
+        ContactRules.UsePhoneRegion(merchant.Country);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new StaffAccessOptions(Unattended: null)); // the web app: no actor, no access
 

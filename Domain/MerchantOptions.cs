@@ -3,7 +3,12 @@ using Microsoft.Extensions.Configuration;
 namespace CustomerDirectory.Domain;
 
 /// <summary>Facts about the merchant that rules and screens depend on (<c>Merchant:*</c>).</summary>
-public sealed record MerchantOptions(string Currency, TimeZoneInfo TimeZone)
+/// <param name="Currency">ISO 4217 code.</param>
+/// <param name="TimeZone">The merchant's clock.</param>
+/// <param name="Country">
+/// ISO 3166 code of the country whose phone numbers are written without a country code (see <see cref="Customers.ContactRules.PhoneKey"/>).
+/// </param>
+public sealed record MerchantOptions(string Currency, TimeZoneInfo TimeZone, string Country = Customers.ContactRules.DefaultPhoneRegion)
 {
     public static MerchantOptions From(IConfiguration configuration)
     {
@@ -24,7 +29,13 @@ public sealed record MerchantOptions(string Currency, TimeZoneInfo TimeZone)
             throw new InvalidOperationException($"Merchant:TimeZone '{zoneId}' is not a known time zone; use an IANA name such as Europe/Paris.");
         }
 
-        return new MerchantOptions(currency, zone);
+        var country = (configuration["Merchant:Country"] ?? Customers.ContactRules.DefaultPhoneRegion).Trim().ToUpperInvariant();
+        if (!Customers.ContactRules.IsPhoneRegion(country))
+        {
+            throw new InvalidOperationException($"Merchant:Country must be a two-letter ISO 3166 country code such as FR, not '{country}'.");
+        }
+
+        return new MerchantOptions(currency, zone, country);
     }
 
     /// <summary>A stored UTC time as the merchant's clock on the wall shows it.</summary>

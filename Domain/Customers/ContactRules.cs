@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Mail;
 using System.Text;
+using PhoneNumbers;
 
 namespace CustomerDirectory.Domain.Customers;
 
@@ -134,13 +135,54 @@ public static class ContactRules
     /// <summary>The key duplicate emails are found by: trimmed, Unicode form C, lower case.</summary>
     public static string? NormalizeEmail(string? value) => Clean(value)?.ToLowerInvariant();
 
+    /// <summary>What numbers written without a country code are read as, when the configuration does not say (Merchant:Country).</summary>
+    public const string DefaultPhoneRegion = "FR";
+
+    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
+
     /// <summary>
-    /// The key phones are matched by: digits only, without a leading international "00" or "+"
-    /// marker and without a national trunk "0". "+33 6 12 34 56 78", "0033 612345678" and
-    /// "06.12.34.56.78" give "33612345678", "33612345678" and "612345678"; see <see cref="PhoneSearchKeys"/>
-    /// for how a search bridges the country code.
+    /// The country (ISO 3166 code) whose numbers people write without its country code: a national "06 12 34 56 78" is
+    /// then the same number as "+33 6 12 34 56 78". The merchant's (<see cref="MerchantOptions.Country"/>), set at start-up.
+    /// </summary>
+    public static string PhoneRegion { get; private set; } = DefaultPhoneRegion;
+
+    internal static void UsePhoneRegion(string region) => PhoneRegion = region;
+
+    /// <summary>True when phone numbers of <paramref name="region"/> (an ISO 3166 code such as FR) can be read.</summary>
+    public static bool IsPhoneRegion(string region) => Phones.GetSupportedRegions().Contains(region);
+
+    /// <summary>
+    /// The key phones are matched by: the number in its international form (E.164) without the "+", as Google's
+    /// libphonenumber reads it, numbers written nationally being of <see cref="PhoneRegion"/>. "+33 6 12 34 56 78",
+    /// "0033 612345678", "+33 (0)6 12 34 56 78" and, in France, "06.12.34.56.78" all give "33612345678". What cannot be
+    /// read as a number keeps its digits (<see cref="PhoneDigits"/>).
     /// </summary>
     public static string? PhoneKey(string? value)
+    {
+        var phone = Clean(value);
+        if (phone is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            // "00" is how most of the world dials out; libphonenumber only knows it from a European region.
+            var number = Phones.Parse(phone.StartsWith("00", StringComparison.Ordinal) ? "+" + phone[2..] : phone, PhoneRegion);
+            return Phones.Format(number, PhoneNumberFormat.E164)[1..];
+        }
+        catch (NumberParseException)
+        {
+            return PhoneDigits(phone);
+        }
+    }
+
+    /// <summary>
+    /// The digits of a number or of part of one, without a leading international "00" or "+" marker and without a
+    /// national trunk "0": "+33 6 12", "0033 6 12" and "06 12" give "33612", "33612" and "612". Every stored
+    /// <see cref="Customer.PhoneKey"/> of a number so written holds them: what a search or a "contains" filter looks for.
+    /// </summary>
+    public static string? PhoneDigits(string? value)
     {
         var phone = Clean(value);
         if (phone is null)
@@ -171,31 +213,34 @@ public static class ContactRules
     }
 
     /// <summary>
-    /// The substrings a phone search looks for in <see cref="Customer.PhoneKey"/>. A query written
-    /// with a country prefix ("+33 6 12", "0033 6 12") also matches numbers stored without it, by
-    /// trying the query without its first 1, 2 or 3 digits (country codes are 1 to 3 digits long).
+    /// How the keys of numbers beginning so begin: "06" (in France) and "+33 6" give "336". A "starts with" filter
+    /// looks for it.
     /// </summary>
-    public static IReadOnlyList<string> PhoneSearchKeys(string query)
+    public static string? PhonePrefixKey(string? value)
     {
-        var trimmed = query.Trim();
-        var key = PhoneKey(trimmed);
-        if (key is null)
+        var phone = Clean(value);
+        var digits = PhoneDigits(phone);
+        if (phone is null || digits is null || phone.StartsWith('+') || phone.StartsWith("00", StringComparison.Ordinal))
         {
-            return [];
+            return digits;
         }
 
-        var keys = new List<string> { key };
-        var international = trimmed.StartsWith('+') || trimmed.StartsWith("00", StringComparison.Ordinal);
-        if (international)
+        // Written nationally: the merchant's country code, and the digits without the trunk prefix where it has one.
+        var national = new string([.. phone.Where(char.IsAsciiDigit)]);
+        var trunk = Phones.GetNddPrefixForRegion(PhoneRegion, true);
+        if (!string.IsNullOrEmpty(trunk) && national.StartsWith(trunk, StringComparison.Ordinal))
         {
-            for (var cc = 1; cc <= 3 && key.Length - cc >= 4; cc++)
-            {
-                keys.Add(key[cc..]);
-            }
+            national = national[trunk.Length..];
         }
 
-        return keys;
+        return Phones.GetCountryCodeForRegion(PhoneRegion).ToString(CultureInfo.InvariantCulture) + national;
     }
+
+    /// <summary>
+    /// The substrings a phone search looks for in <see cref="Customer.PhoneKey"/>: the query's digits
+    /// (<see cref="PhoneDigits"/>), which every key of a matching number contains, written with a country code or not.
+    /// </summary>
+    public static IReadOnlyList<string> PhoneSearchKeys(string query) => PhoneDigits(query) is { } key ? [key] : [];
 
     /// <summary>True when the query is made only of what a phone number is written with, and has at least 3 digits.</summary>
     public static bool LooksLikePhone(string query)

@@ -22,7 +22,7 @@ public sealed class Customer
     /// <summary>The phone as the person wrote it.</summary>
     public string? Phone { get; private set; }
 
-    /// <summary>Digits for matching; see <see cref="ContactRules.PhoneKey"/>.</summary>
+    /// <summary>The international number, for matching ("33612345678"); see <see cref="ContactRules.PhoneKey"/>.</summary>
     public string? PhoneKey { get; private set; }
 
     /// <summary>Folded "first last email", what name and email searches look in.</summary>

@@ -9,7 +9,7 @@ public sealed partial class CustomerService
 {
     /// <summary>
     /// Creates the profile, or updates the one that matches by normalised email (case and spaces ignored) or phone
-    /// (digits only, see <see cref="ContactRules.PhoneKey"/>). Fields left null in <paramref name="input"/> keep their
+    /// (the international number, see <see cref="ContactRules.PhoneKey"/>). Fields left null in <paramref name="input"/> keep their
     /// value on an update (a website that only knows the email does not erase the address typed at the counter).
     /// </summary>
     /// <remarks>

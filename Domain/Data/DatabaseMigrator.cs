@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace CustomerDirectory.Domain.Data;
 
 /// <summary>
-/// Brings the database to the latest migration, then creates what every directory starts with (the default staff roles).
+/// Brings the database to the latest migration and its phone keys to the merchant's country, then creates what every
+/// directory starts with (the default staff roles).
 /// SQLite is single-instance, so the app does this at start-up.
 /// </summary>
 public sealed class DatabaseMigrator(IDbContextFactory<DirectoryDbContext> dbFactory, ILogger<DatabaseMigrator> logger)
@@ -25,6 +26,7 @@ public sealed class DatabaseMigrator(IDbContextFactory<DirectoryDbContext> dbFac
             await db.Database.MigrateAsync(ct);
         }
 
+        await PhoneKeyMigration.EnsureAsync(db, logger, ct);
         await Staff.DefaultRoleSeeder.EnsureAsync(db, ct);
     }
 }

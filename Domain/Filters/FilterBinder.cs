@@ -166,11 +166,19 @@ internal sealed class FilterBinder
             case FilterFieldType.Text:
             {
                 var column = ColumnOf(field.Key);
-                var text = column == Column.Phone ? ContactRules.PhoneKey(values[0]) : Fold(values[0]);
-                if (text is null)
+                if (column == Column.Phone)
                 {
-                    throw new FilterException(column == Column.Phone ? "enter some digits of the number." : "enter a value.");
+                    // Stored keys are whole international numbers: "is" compares one, "contains" looks for the digits
+                    // typed, "starts with" for how such a number's key starts ("06" in France: "336").
+                    return Text(op, match => new BoundText(column, match, (match switch
+                    {
+                        TextMatch.Equals => ContactRules.PhoneKey(values[0]),
+                        TextMatch.Contains => ContactRules.PhoneDigits(values[0]),
+                        _ => ContactRules.PhonePrefixKey(values[0]),
+                    }) ?? throw new FilterException("enter some digits of the number.")));
                 }
+
+                var text = Fold(values[0]) ?? throw new FilterException("enter a value.");
 
                 return Text(op, match => new BoundText(column, match, text));
             }

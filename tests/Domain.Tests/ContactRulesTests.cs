@@ -50,21 +50,38 @@ public class ContactRulesTests
     [InlineData("+1 234 567 890 123 456 789")]
     public void PhoneError_RefusesWhatCannotBeAPhone(string value) => Assert.NotNull(ContactRules.PhoneError(value));
 
+    // The merchant is in France (Merchant:Country defaults to FR): a number written without a country code is French.
     [Theory]
     [InlineData("+33 6 12 34 56 78", "33612345678")]
     [InlineData("0033 612345678", "33612345678")]
-    [InlineData("06.12.34.56.78", "612345678")]
+    [InlineData("06.12.34.56.78", "33612345678")]
+    [InlineData("+33 (0)6 12 34 56 78", "33612345678")]
+    [InlineData("+44 20 7946 0958", "442079460958")]
+    [InlineData("+44 (0)20 7946 0958", "442079460958")]
+    [InlineData("+1 (415) 555-2671", "14155552671")]
+    [InlineData("+33", "33")] // not a number libphonenumber reads: its digits
     [InlineData("  ", null)]
-    public void PhoneKey_KeepsTheDigitsThatIdentifyTheNumber(string value, string? expected) =>
+    public void PhoneKey_IsTheInternationalNumberHoweverItWasWritten(string value, string? expected) =>
         Assert.Equal(expected, ContactRules.PhoneKey(value));
 
-    [Fact]
-    public void PhoneSearchKeys_BridgeTheCountryCode()
+    [Theory]
+    [InlineData("+33 6 12 34 56", "336123456")]
+    [InlineData("06 12 34", "61234")]
+    [InlineData("0033 6 12", "33612")]
+    [InlineData("12 34 56", "123456")]
+    public void PhoneSearchKeys_AreTheDigitsEveryMatchingKeyHolds(string query, string expected)
     {
-        var keys = ContactRules.PhoneSearchKeys("+33 6 12 34 56");
-        Assert.Contains("336123456", keys);
-        Assert.Contains("6123456", keys); // matches "06 12 34 56 78", stored as 612345678
+        Assert.Equal([expected], ContactRules.PhoneSearchKeys(query));
+        Assert.Contains(expected, ContactRules.PhoneKey("+33 6 12 34 56 78") + " " + ContactRules.PhoneKey("01 23 45 67 89"), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("06", "336")]
+    [InlineData("6 1", "3361")]
+    [InlineData("+44 20", "4420")]
+    [InlineData("0044 20", "4420")]
+    public void PhonePrefixKey_IsHowTheKeysOfNumbersStartingSoStart(string value, string expected) =>
+        Assert.Equal(expected, ContactRules.PhonePrefixKey(value));
 
     [Theory]
     [InlineData("Élodie Lefèvre", "elodie lefevre")]

@@ -20,6 +20,38 @@ public sealed class DatabaseTests : DatabaseTest
     }
 
     [Fact]
+    public async Task Migrate_ReKeysPhonesStoredTheOldWay_Once()
+    {
+        var national = await Db.AddAsync(CustomerBuilder.ACustomer().WithPhone("06 11 22 33 44"));
+        var international = await Db.AddAsync(CustomerBuilder.ACustomer().WithPhone("+33 6 55 66 77 88"));
+        var none = await Db.AddAsync(CustomerBuilder.ACustomer().WithPhone(null));
+        await using (var db = Db.NewContext())
+        {
+            // As a directory made before phones were keyed internationally: digits without the trunk 0, and no record of the way.
+            await db.Database.ExecuteSqlRawAsync("UPDATE \"Customers\" SET \"PhoneKey\" = '611223344' WHERE \"Id\" = {0}", national);
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM \"MerchantSettings\" WHERE \"Key\" = 'phone-keys'");
+        }
+
+        await Db.Get<Data.DatabaseMigrator>().MigrateAsync();
+
+        async Task<Dictionary<int, string?>> KeysAsync()
+        {
+            await using var db = Db.NewContext();
+            return await db.Customers.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.PhoneKey);
+        }
+
+        Assert.Equal(new Dictionary<int, string?> { [national] = "33611223344", [international] = "33655667788", [none] = null }, await KeysAsync());
+        await using (var db = Db.NewContext())
+        {
+            Assert.Equal("e164:FR", await db.MerchantSettings.Where(s => s.Key == "phone-keys").Select(s => s.Value).SingleAsync());
+            await db.Database.ExecuteSqlRawAsync("UPDATE \"Customers\" SET \"PhoneKey\" = 'stale' WHERE \"Id\" = {0}", international);
+        }
+
+        await Db.Get<Data.DatabaseMigrator>().MigrateAsync(); // recorded: not read again
+        Assert.Equal("stale", (await KeysAsync())[international]);
+    }
+
+    [Fact]
     public async Task Migrate_IsHarmlessWhenUpToDate()
     {
         var id = await Db.AddAsync(CustomerBuilder.ACustomer());

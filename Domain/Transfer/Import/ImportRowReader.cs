@@ -39,7 +39,22 @@ internal sealed class ImportRow
 
     public string? EmailKey => Text.TryGetValue(ImportTarget.Email, out var email) ? ContactRules.NormalizeEmail(email) : null;
 
-    public string? PhoneKey => Text.TryGetValue(ImportTarget.Phone, out var phone) ? ContactRules.PhoneKey(phone) : null;
+    /// <summary>Read once: a phone key takes a parse (<see cref="ContactRules.PhoneKey"/>), and the row is looked up twice.</summary>
+    public string? PhoneKey
+    {
+        get
+        {
+            if (!_phoneKeyRead)
+            {
+                (_phoneKey, _phoneKeyRead) = (Text.TryGetValue(ImportTarget.Phone, out var phone) ? ContactRules.PhoneKey(phone) : null, true);
+            }
+
+            return _phoneKey;
+        }
+    }
+
+    private string? _phoneKey;
+    private bool _phoneKeyRead;
 
     /// <summary>
     /// The history from before Directory this row gives on its own (a new profile), or over <paramref name="existing"/>

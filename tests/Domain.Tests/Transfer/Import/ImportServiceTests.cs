@@ -111,6 +111,20 @@ public sealed partial class ImportServiceTests : DatabaseTest
     }
 
     [Fact]
+    public async Task A_phone_written_nationally_finds_the_profile_that_has_it_internationally_and_the_other_way_round()
+    {
+        var grace = await Db.AddAsync(CustomerBuilder.ACustomer().Named("Grace", "Hopper").WithPhone("+33 6 11 22 33 44"));
+        var ada = await Db.AddAsync(CustomerBuilder.ACustomer().Named("Ada", "Lovelace").WithPhone("06.55.66.77.88"));
+        const string Csv = "First name,Last name,Phone,City\nGrace,Hopper,06 11 22 33 44,Arlington\nAda,Lovelace,0033 655 667 788,London\nAlan,Turing,+44 20 7946 0958,Wilmslow\n";
+
+        var (preview, run) = await ImportAsync(Csv, s => s with { Duplicates = DuplicatePolicy.Update });
+
+        Assert.Equal((1, 2), (preview.ToCreate, preview.ToUpdate));
+        Assert.Equal((1, 2, 0), (run.Created, run.Updated, run.Rejected));
+        Assert.Equal(("Arlington", "London"), ((await Db.Customers.GetAsync(grace)).City, (await Db.Customers.GetAsync(ada)).City));
+    }
+
+    [Fact]
     public async Task An_import_never_resubscribes_someone_who_unsubscribed_and_marks_new_consent_as_imported()
     {
         var id = await Db.AddAsync(CustomerBuilder.ACustomer().Named("Grace", "Hopper").WithEmail("grace@example.com"));
