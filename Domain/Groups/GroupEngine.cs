@@ -404,8 +404,14 @@ public sealed class GroupEngine : IDisposable
     /// <summary>Which of the ids belong to existing profiles.</summary>
     private async Task<IdSet> ExistingAsync(IEnumerable<int> ids, CancellationToken ct)
     {
-        var result = new IdSet();
         await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        return await ExistingAsync(db, ids, ct);
+    }
+
+    /// <summary>Which of the ids belong to existing profiles, read through <paramref name="db"/> (and its transaction, if any).</summary>
+    private static async Task<IdSet> ExistingAsync(DirectoryDbContext db, IEnumerable<int> ids, CancellationToken ct)
+    {
+        var result = new IdSet();
         foreach (var chunk in ids.Chunk(5000))
         {
             foreach (var id in await db.Customers.Where(c => chunk.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct))
@@ -827,17 +833,9 @@ public sealed class GroupEngine : IDisposable
                 current = _members.TryGetValue(groupId, out var set) ? set.Copy() : new IdSet();
             }
 
-            int[] change;
-            if (add)
-            {
-                var existing = await ExistingAsync(customerIds.Where(id => !current.Contains(id)), ct);
-                change = existing.ToArray();
-            }
-            else
-            {
-                change = [.. customerIds.Where(current.Contains).Distinct().Order()];
-            }
-
+            int[] change = add
+                ? [.. customerIds.Where(id => !current.Contains(id)).Distinct().Order()]
+                : [.. customerIds.Where(current.Contains).Distinct().Order()];
             if (change.Length == 0)
             {
                 return 0;
@@ -846,6 +844,24 @@ public sealed class GroupEngine : IDisposable
             await using var db = await _dbFactory.CreateDbContextAsync(ct);
             await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
+                if (add)
+                {
+                    // Read under the write lock (SQLite: BEGIN IMMEDIATE), not before it: a profile whose delete
+                    // committed first is skipped, and a delete committing after finds this membership and closes it
+                    // (CustomerService.DeleteAsync). Nothing else would catch it: GroupMembers has no foreign key to
+                    // Customers (the ledger outlives profiles). A PostgreSQL port must lock the rows (FOR SHARE).
+                    if (!await db.Groups.AnyAsync(g => g.Id == groupId, ct))
+                    {
+                        throw GroupService.NotFound(); // deleted meanwhile: say so, not "FOREIGN KEY constraint failed"
+                    }
+
+                    change = (await ExistingAsync(db, change, ct)).ToArray();
+                    if (change.Length == 0)
+                    {
+                        return 0;
+                    }
+                }
+
                 var ledger = new LedgerWriter(db, _clock.GetUtcNow().UtcDateTime, actor, _outbox);
                 if (add)
                 {

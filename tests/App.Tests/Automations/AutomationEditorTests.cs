@@ -91,4 +91,26 @@ public sealed class AutomationEditorTests : GroupPageTest
         cut.Find("[data-testid=show-secret]").Click();
         Assert.Equal((await Automations.GetAsync(id)).Secret, Text(cut, "automation-secret"));
     }
+
+    [Fact]
+    public async Task Details_TheDeliveryLogsRowsStayPutWhenTheirStatusChanges_SoAClickMeanwhileLandsOnTheSameButton()
+    {
+        var lyon = await LyonGroupAsync();
+        var id = await Automations.CreateAsync(new AutomationInput { Name = "Big", GroupId = lyon, Url = PublicUrl, IncludeCurrentMembers = true, HoldThreshold = 1 });
+        JSInterop.Setup<Radzen.Blazor.Rendering.Rect>("Radzen.createChart", _ => true).SetResult(new Radzen.Blazor.Rendering.Rect { Width = 300, Height = 220 });
+        var cut = Render<AutomationDetailsPage>(p => p.Add(c => c.Id, id));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=delivery-row]").Count));
+        Radzen.Blazor.RadzenButton[] AttemptButtons() =>
+            [.. cut.FindComponents<Radzen.Blazor.RadzenButton>().Where(b => Equals(b.Instance.Attributes?.GetValueOrDefault("data-testid"), "delivery-attempts")).Select(b => b.Instance)];
+        var before = AttemptButtons();
+        Assert.Equal(2, before.Length);
+
+        // Elsewhere (another browser, or the delivery job): the held deliveries are released; the page follows live.
+        await Automations.ReleaseHeldAsync(id, (await Automations.HeldAsync(id)).Single().Batch);
+
+        cut.WaitForAssertion(() => Assert.All(cut.FindAll("[data-testid=delivery-status]"), s => Assert.Equal("Pending", s.TextContent.Trim())));
+        // The same buttons, updated in place (RadzenDataGrid made a new row for each changed delivery).
+        Assert.All(before.Zip(AttemptButtons()), pair => Assert.Same(pair.First, pair.Second));
+        Assert.Equal(2, AttemptButtons().Length);
+    }
 }
