@@ -905,6 +905,9 @@ public sealed class GroupEngine : IDisposable
                 throw new DomainException("Overrides are for automated groups; add or remove people from a manual group directly.");
             }
 
+            // Checked under the write lock (SQLite: BEGIN IMMEDIATE), as a manual add is: a profile deleted the moment before
+            // is "not found", not a foreign key failure; one deleted after takes its override with it (cascade).
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.EnsureCustomerExistsAsync(customerId, ct);
             var row = await db.GroupOverrides.SingleOrDefaultAsync(o => o.GroupId == groupId && o.CustomerId == customerId, ct);
             var now = _clock.GetUtcNow().UtcDateTime;
@@ -925,6 +928,7 @@ public sealed class GroupEngine : IDisposable
             }
 
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
             lock (_stateLock)
             {
                 if (!_overrides.TryGetValue(groupId, out var map))

@@ -134,7 +134,7 @@ public sealed partial class ImportTests(ITestOutputHelper output) : BrowserSessi
         var page = await SignedInPageAsync();
         await page.GotoAsync("customers/import");
         await WaitForInteractiveAsync(page);
-        var csv = Encoding.UTF8.GetBytes("Name,Email,Visits,Total spent\nAda Lovelace,ada@example.com,12,\"300,00 €\"\n");
+        var csv = Encoding.UTF8.GetBytes("Name,Email,Visits,Last visit,Total spent\nAda Lovelace,ada@example.com,12,03/04/2025,\"300,00 €\"\n");
         await page.GetByTestId("upload-file").SetInputFilesAsync(new FilePayload { Name = "old-till.csv", MimeType = "text/csv", Buffer = csv });
         await page.GetByTestId("upload").ClickAsync();
         await page.WaitForURLAsync(MappingUrl());
@@ -144,8 +144,16 @@ public sealed partial class ImportTests(ITestOutputHelper output) : BrowserSessi
         var targets = page.GetByTestId("column-target");
         await Expect(targets.Nth(2)).ToHaveValueAsync("Ignore");
         await Expect(targets.Nth(3)).ToHaveValueAsync("Ignore");
+        await Expect(targets.Nth(4)).ToHaveValueAsync("Ignore");
+        await Expect(page.GetByTestId("date-order-question")).ToHaveCountAsync(0);
         await targets.Nth(2).SelectOptionAsync("VisitsBefore");
-        await targets.Nth(3).SelectOptionAsync("SpentBefore");
+        await targets.Nth(4).SelectOptionAsync("SpentBefore");
+
+        // A column of dates mapped by hand that read either way: the order is asked before anything is previewed.
+        await targets.Nth(3).SelectOptionAsync("LastVisitBefore");
+        await Expect(page.GetByTestId("date-order-question")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("preview")).ToBeDisabledAsync();
+        await page.GetByTestId("date-order").SelectOptionAsync("DayMonthYear");
         await page.GetByTestId("preview").ClickAsync();
         await Expect(Tile(page, "preview-create")).ToHaveTextAsync("1");
         await page.GetByTestId("start-import").ClickAsync();
@@ -156,7 +164,7 @@ public sealed partial class ImportTests(ITestOutputHelper output) : BrowserSessi
         await page.Locator("tr.rz-data-row a.customer-link", new() { HasTextString = "Ada Lovelace" }).ClickAsync();
         await Expect(page.GetByTestId("visit-count")).ToHaveTextAsync("12");
         await Expect(page.GetByTestId("total-spent")).ToHaveTextAsync("€300.00");
-        await Expect(page.GetByTestId("prior-activity")).ToHaveTextAsync("Includes history from before Directory: 12 visits; 1 order (€300.00).");
+        await Expect(page.GetByTestId("prior-activity")).ToHaveTextAsync("Includes history from before Directory: 12 visits, the last on 3 Apr 2025; 1 order (€300.00).");
     }
 
     [Fact]

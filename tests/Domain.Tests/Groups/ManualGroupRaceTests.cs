@@ -13,7 +13,7 @@ using static CustomerDirectory.Domain.Tests.CustomerBuilder;
 namespace CustomerDirectory.Domain.Tests.Groups;
 
 /// <summary>
-/// Adding people to a manual group while one of them (or the group) is deleted. The delete is made to land
+/// Adding people to a manual group (or overriding an automated one) while one of them (or the group) is deleted. The delete is made to land
 /// deterministically in the worst place: after the engine chose whom to add, just before its write transaction begins.
 /// </summary>
 public sealed class ManualGroupRaceTests : DatabaseTest
@@ -58,6 +58,24 @@ public sealed class ManualGroupRaceTests : DatabaseTest
 
         Assert.True(beforeTransaction.Ran);
         Assert.Equal(0, await engine.CountAsync(group));
+    }
+
+    [Fact]
+    public async Task An_override_for_a_profile_deleted_meanwhile_says_the_profile_is_gone()
+    {
+        var ana = await Db.AddAsync(ACustomer().Named("Ana", "Test"));
+        var everyone = new FilterDefinition { Root = FilterNode.All([FilterNode.Condition(FilterFields.FirstName, FilterOperator.Is, "ana")]) };
+        var group = await Groups.CreateAsync(new GroupInput("Anas", null, GroupKind.Automated, everyone), Actor);
+        var (engine, beforeTransaction) = await RacingEngineAsync();
+        using var _ = engine;
+
+        // Before the check moved into the transaction, the save met the foreign key: a bare DbUpdateException.
+        beforeTransaction.Once(() => Db.Customers.DeleteAsync(ana));
+        await Assert.ThrowsAsync<NotFoundException>(() => engine.SetOverrideAsync(group, ana, include: false, Actor, default));
+
+        Assert.True(beforeTransaction.Ran);
+        await using var db = Db.NewContext();
+        Assert.False(await db.GroupOverrides.AnyAsync(o => o.GroupId == group));
     }
 
     /// <summary>A second engine over the same database whose contexts run a step just before a transaction begins.</summary>
