@@ -375,16 +375,7 @@ internal sealed class FilterBinder
     }
 
     /// <summary>Midnight starting <paramref name="day"/> on the merchant's clock, in UTC (the first valid time on a DST gap day).</summary>
-    private DateTime StartOfDay(DateOnly day)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        while (_zone.IsInvalidTime(local))
-        {
-            local = local.AddMinutes(30);
-        }
-
-        return TimeZoneInfo.ConvertTimeToUtc(local, _zone);
-    }
+    private DateTime StartOfDay(DateOnly day) => Insights.InsightPeriods.StartOfDayUtc(day, _zone);
 
     private static List<int> EnumValues<TEnum>(IReadOnlyList<string> values)
         where TEnum : struct, Enum

@@ -29,7 +29,7 @@ public enum ImportTarget
     CustomField,
 
     // History from before Directory (Activity.PriorActivity), counted in the profile's totals. Only ever mapped by hand:
-    // no header is taken for one of these, so a "Total spent" column is never written unless the merchant says so.
+    // no header name suggests one of these, so a "Total spent" column is never written unless the merchant says so.
 
     VisitsBefore,
     LastVisitBefore,

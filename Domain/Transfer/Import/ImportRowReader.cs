@@ -215,7 +215,7 @@ internal sealed class ImportRowReader
                 return amount.Value < 0 ? "an amount spent or donated cannot be negative." : amount.Error;
             case ImportTarget.LastVisitBefore or ImportTarget.LastOrderBefore or ImportTarget.LastDonationBefore:
                 var day = CsvValues.ParseDate(cell, _settings.DateOrder);
-                var at = day.Value is { } d ? _merchant.ToUtc(d.ToDateTime(TimeOnly.MinValue)) : (DateTime?)null;
+                var at = day.Value is { } d ? Insights.InsightPeriods.StartOfDayUtc(d, _merchant.TimeZone) : (DateTime?)null;
                 row.PriorDates[column.Target] = at;
                 var what = column.Target switch
                 {

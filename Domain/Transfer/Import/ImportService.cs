@@ -568,7 +568,10 @@ public sealed partial class ImportService(
         }
     }
 
-    /// <summary>A customer's history from before Directory: offered apart in the mapping, never suggested from a header.</summary>
+    /// <summary>
+    /// A customer's history from before Directory: offered apart in the mapping, never suggested from a header's name (only
+    /// the merchant's own choice for a header, remembered from their last import, brings one back).
+    /// </summary>
     public static bool IsHistory(ImportTarget target) => target is ImportTarget.VisitsBefore or ImportTarget.LastVisitBefore || IsFinancial(target);
 
     /// <summary>Orders and donations from before Directory: financials, mapped only by someone who may view them.</summary>

@@ -22,6 +22,10 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     protected ComponentTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+        // Live pages refresh from the change feed after a coalescing window and a database read: 1 s (bUnit's default) is
+        // too tight when CI runs the browser suite beside these (JobsPageTests failed so on 2026-12-06). A wait that
+        // passes returns at once; only a failing one waits this long.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         Services.AddRadzenComponents();
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataFolder"] = _folder.Path })
