@@ -190,16 +190,7 @@ public static class ContactRules
             return null;
         }
 
-        var digits = new StringBuilder(phone.Length);
-        foreach (var c in phone)
-        {
-            if (char.IsAsciiDigit(c))
-            {
-                digits.Append(c);
-            }
-        }
-
-        var key = digits.ToString();
+        var key = Digits(phone);
         if (key.StartsWith("00", StringComparison.Ordinal))
         {
             key = key[2..];
@@ -226,7 +217,7 @@ public static class ContactRules
         }
 
         // Written nationally: the merchant's country code, and the digits without the trunk prefix where it has one.
-        var national = new string([.. phone.Where(char.IsAsciiDigit)]);
+        var national = Digits(phone);
         var trunk = Phones.GetNddPrefixForRegion(PhoneRegion, true);
         if (!string.IsNullOrEmpty(trunk) && national.StartsWith(trunk, StringComparison.Ordinal))
         {
@@ -235,6 +226,8 @@ public static class ContactRules
 
         return Phones.GetCountryCodeForRegion(PhoneRegion).ToString(CultureInfo.InvariantCulture) + national;
     }
+
+    private static string Digits(string phone) => string.Concat(phone.Where(char.IsAsciiDigit));
 
     /// <summary>
     /// The substrings a phone search looks for in <see cref="Customer.PhoneKey"/>: the query's digits
